@@ -1,0 +1,165 @@
+// App: the application state behind the window — opened documents, the
+// selected variable and its loaded value, the log — plus its views. It never
+// touches files, GL or the platform: files come in as FileSources, byte
+// ranges are asked for through a ReadQueue that a platform driver serves, and
+// Draw() only emits ImGui calls. So the whole app runs in tests without a
+// window (ImGui frames can be drawn headless, too).
+//
+// Driver loop (desktop and web alike):
+//   app.Open(source, label);              // at start, on drop, from the file picker
+//   each frame: NewFrame; app.Draw(); Render;
+//               for (auto& r : app.TakeReadRequests()) { ...read...; app.Deliver(r.id, chunks); }
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/commands.h"
+#include "app/log.h"
+#include "app/read_queue.h"
+#include "base/status.h"
+#include "formats/checkpoint.h"
+#include "formats/discover.h"
+#include "formats/file_source.h"
+#include "tensor/stats.h"
+#include "tensor/tensor.h"
+
+namespace ckptview::app {
+
+class VariablesView;
+class ValueView;
+class LogView;
+
+// What the user opened in one go (a folder, a set of files).
+struct Document {
+  int id = 0;
+  std::string label;
+  std::unique_ptr<formats::FileSource> source;
+  formats::Discovery discovery;
+  int checkpoint_index = -1;                        // into discovery.checkpoints
+  std::unique_ptr<formats::Checkpoint> checkpoint;  // null until one opens
+  int generation = 0;                               // bumped when `checkpoint` changes
+};
+
+// The selected variable's value, as loaded.
+struct SelectedValue {
+  enum class State { kNone, kLoading, kLoaded, kFailed };
+  State state = State::kNone;
+  int document = 0;
+  std::string key;
+  int request_id = 0;          // while kLoading
+  uint64_t bytes_total = 0;    // while kLoading: bytes asked for
+  uint64_t bytes_done = 0;     // as reported by the driver (ReportProgress)
+  std::string error;           // kFailed
+  Tensor tensor;               // kLoaded
+  TensorStats stats;           // kLoaded, numeric dtypes
+  bool has_stats = false;
+  double load_ms = 0;          // request to statistics done, for the status line
+  double decode_ms = 0;        // of which: checksum + decode (after the bytes arrived)
+  double stats_ms = 0;         //           statistics
+  int generation = 0;          // bumped on every change, so views can reset
+};
+
+struct AppOptions {
+  // Tensors larger than this are not read (an error explains why): wasm32's
+  // heap holds 4 GB at most and a read needs the bytes twice for a moment.
+  uint64_t max_tensor_bytes = uint64_t{1} << 30;
+  int histogram_bins = 64;
+  // Shown when nothing is open: how this platform opens files.
+  std::string empty_hint = "Drop a checkpoint folder or its files here.";
+};
+
+// "bundle_v2", "slices_v1" (the report's and the UI's names).
+const char* FormatName(formats::CheckpointFormat f);
+
+class App {
+ public:
+  explicit App(AppOptions options = {});
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Discovers what `source` holds and opens its preferred checkpoint (the
+  // state file's latest, else the only one); other checkpoints found are
+  // logged and can be switched to. Returns the new document's id. On failure
+  // the error is logged (and reported) and no document is added.
+  Result<int> Open(std::unique_ptr<formats::FileSource> source, std::string label);
+
+  // Runs a command now (drivers, tests). Views post theirs for after Draw().
+  void Execute(const Command& command);
+  // Selects a variable of the active document (or `document` if >= 0) by key
+  // or display name; starts reading it. Errors are logged and returned.
+  Status Select(std::string_view name, int document = -1);
+
+  // Emits this frame's ImGui windows (between ImGui::NewFrame and Render),
+  // then runs the commands the views posted.
+  void Draw();
+
+  // ---- Driver side of reading -----------------------------------------
+  std::vector<ReadRequest> TakeReadRequests();
+  // Bytes for request `id`, one chunk per range, or why they could not be
+  // read. Unknown or superseded ids are ignored.
+  void Deliver(int id, Result<std::vector<std::string>> chunks);
+  // The driver's progress on a request in flight (for the progress bar).
+  void ReportProgress(int id, uint64_t bytes_done);
+  // Reads every queued request synchronously from the documents' own
+  // FileSources (the native driver; tests with in-memory files).
+  void ServeReadsFromSources();
+  bool busy() const { return !reads_.empty(); }
+  // Whether a delivery for `id` would still be used (the web driver stops
+  // reading a superseded request early).
+  bool WantsRead(int id) const { return reads_.Pending(id); }
+
+  // ---- State, for views, drivers and tests ---------------------------------
+  const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
+  Document* FindDocument(int id);
+  const Document* FindDocument(int id) const;
+  int active_document() const { return active_document_; }
+  void SetActiveDocument(int id);
+  const SelectedValue& selected() const { return selected_; }
+  const Log& log() const { return log_; }
+  Log& log() { return log_; }
+  const AppOptions& options() const { return options_; }
+  ValueView& value_view() { return *value_view_; }
+  VariablesView& variables_view() { return *variables_view_; }
+
+  // What is open and shown, as JSON (the page's window.ckptview.report()):
+  // {"documents":[{"id","label","prefix","format","active","checkpoints":[...],
+  //   "variables":[{"name","key","dtype","shape","bytes","slot"}]}],
+  //  "errors":[...], "warnings":[...], "busy": bool,
+  //  "variables_view": {"filter","tree","show_optimizer_slots","rows"},
+  //  "selected": key or null,
+  //  "value_view": {"state","key","dtype","shape","error","slice","rows","cols",
+  //                 "stats":{...},"histogram":[...],"preview":[...]} or null}
+  std::string ReportJson() const;
+
+ private:
+  void SelectVariable(int document, const std::string& key);
+  void SwitchCheckpoint(int document, int checkpoint);
+  void CloseDocument(int document);
+  Status OpenCheckpointOf(Document& doc, int index);
+  void Finish(int id, Result<std::vector<std::string>> chunks);
+  void DrawEmptyState();
+  void DrawDocumentBar(Document& doc);
+  void DrawStatusLine();
+
+  AppOptions options_;
+  std::vector<std::unique_ptr<Document>> documents_;
+  int next_document_id_ = 1;
+  int active_document_ = 0;
+  int tab_bar_active_ = 0;  // the active document the tab bar last showed
+  SelectedValue selected_;
+  std::chrono::steady_clock::time_point request_started_;
+  ReadQueue reads_;
+  CommandQueue commands_;
+  Log log_;
+  std::unique_ptr<VariablesView> variables_view_;
+  std::unique_ptr<ValueView> value_view_;
+  std::unique_ptr<LogView> log_view_;
+};
+
+}  // namespace ckptview::app

@@ -1,0 +1,238 @@
+#include "cli/locate.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "formats/checkpoint_state.h"
+#include "formats/checkpoint_v1.h"
+
+namespace ckptview::cli {
+namespace {
+
+using formats::CheckpointRef;
+using formats::Discovery;
+using formats::PathBaseName;
+using formats::PathDirName;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// "<prefix>.data-00000-of-00001" -> "<prefix>".
+bool BundleDataPrefix(const std::string& name, std::string* prefix) {
+  const size_t dot = name.rfind(".data-");
+  if (dot == std::string::npos) return false;
+  const std::string rest = name.substr(dot + 6);
+  const size_t of = rest.find("-of-");
+  if (of == std::string::npos || of == 0 || of + 4 >= rest.size()) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (i >= of && i < of + 4) continue;
+    if (rest[i] < '0' || rest[i] > '9') return false;
+  }
+  *prefix = name.substr(0, dot);
+  return true;
+}
+
+int FindPrefix(const Discovery& d, const std::string& prefix) {
+  for (size_t i = 0; i < d.checkpoints.size(); ++i) {
+    if (d.checkpoints[i].prefix == prefix) return int(i);
+  }
+  return -1;
+}
+
+// The latest checkpoint a state file names (shallowest state file first).
+// A path written on another machine ("/tmp/run/model.ckpt-5") resolves to the
+// same name in the state file's folder; `note` then says so.
+std::string LatestFromStateFiles(const Discovery& d, std::string* note) {
+  std::vector<std::string> prefixes;
+  for (const CheckpointRef& c : d.checkpoints) prefixes.push_back(c.prefix);
+  std::vector<size_t> order(d.state_files.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::count(d.state_files[a].begin(), d.state_files[a].end(), '/') <
+           std::count(d.state_files[b].begin(), d.state_files[b].end(), '/');
+  });
+  for (size_t i : order) {
+    const std::string& named = d.states[i].model_checkpoint_path;
+    std::string latest = formats::ResolveCheckpointPath(PathDirName(d.state_files[i]), named, prefixes);
+    if (latest.empty()) continue;
+    struct stat st;
+    if (formats::IsAbsolutePath(named) && stat((named + ".index").c_str(), &st) != 0 &&
+        stat(named.c_str(), &st) != 0) {
+      *note = d.state_files[i] + ": names " + named + ", which does not exist here; using the " +
+              PathBaseName(latest) + " next to the state file";
+    }
+    return latest;
+  }
+  return "";
+}
+
+std::string ListFound(const Discovery& d) {
+  std::string s;
+  if (!d.graph_files.empty()) {
+    s += "; graph files only: ";
+    for (size_t i = 0; i < d.graph_files.size() && i < 5; ++i) s += (i ? ", " : "") + d.graph_files[i];
+    if (d.graph_files.size() > 5) s += ", ...";
+  }
+  return s;
+}
+
+// What discovery said about file `name` ("name: problem" as a warning, or
+// as a listed line of its failure message), "" if nothing.
+std::string ProblemWith(const std::string& name, const std::vector<std::string>& warnings,
+                        const std::string& failure) {
+  const std::string head = name + ": ";
+  for (const std::string& w : warnings) {
+    if (w.compare(0, head.size(), head) == 0) return w.substr(head.size());
+  }
+  const size_t at = failure.find("\n  " + head);
+  if (at == std::string::npos) return "";
+  const size_t start = at + 3 + head.size();
+  const size_t end = failure.find('\n', start);
+  return failure.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+struct Opened {
+  std::unique_ptr<formats::DiskFileSource> source;
+  Discovery discovery;
+};
+
+// Lists `folder` (as spelled; "" = current folder) and classifies its files.
+Result<Opened> OpenFolder(const std::string& folder, const std::string& shown) {
+  Opened o;
+  Result<std::unique_ptr<formats::DiskFileSource>> src =
+      formats::DiskFileSource::Open(folder.empty() ? "." : folder);
+  if (!src.ok()) return src.status();
+  o.source = std::move(src).value();
+  Result<Discovery> d = formats::Discover(*o.source);
+  if (!d.ok()) return Status::Error(shown + ": " + d.status().message());
+  o.discovery = std::move(d).value();
+  return o;
+}
+
+}  // namespace
+
+std::string LocatedCheckpoint::Display(const std::string& relative) const {
+  return folder.empty() ? relative : formats::PathJoin(folder, relative);
+}
+
+std::string LocatedCheckpoint::DisplayError(const std::string& message) const {
+  if (folder.empty()) return message;
+  const size_t colon = message.find(": ");
+  if (colon == std::string::npos || colon == 0) return message;
+  const std::string head = message.substr(0, colon);
+  // A source-relative file name: no spaces, not absolute, and the name of a
+  // listed file or of a file next to one (a missing data shard).
+  if (head.find(' ') != std::string::npos || formats::IsAbsolutePath(head)) return message;
+  bool known = source && source->Find(head) != nullptr;
+  for (const CheckpointRef& c : discovery.checkpoints) {
+    if (head.compare(0, c.prefix.size(), c.prefix) == 0) known = true;
+  }
+  if (!known) return message;
+  return Display(head) + message.substr(colon);
+}
+
+Result<LocatedCheckpoint> LocateCheckpoint(const std::string& path) {
+  LocatedCheckpoint loc;
+  std::string want;          // source-relative prefix PATH names ("" = the folder's choice)
+  bool saved_model = false;  // PATH is a saved_model.pb: its variables
+  struct stat st;
+  const bool exists = stat(path.c_str(), &st) == 0;
+  const int stat_errno = exists ? 0 : errno;
+
+  if (exists && S_ISDIR(st.st_mode)) {
+    loc.folder = path;
+    while (loc.folder.size() > 1 && loc.folder.back() == '/') loc.folder.pop_back();
+  } else {
+    if (exists && !S_ISREG(st.st_mode)) return Status::Error(path + ": not a file or folder");
+    loc.folder = PathDirName(path);
+    const std::string base = PathBaseName(path);
+    if (base.empty()) return Status::Error(path + ": " + std::strerror(stat_errno ? stat_errno : ENOENT));
+    want = base;
+    if (exists) {
+      std::string prefix;
+      if (EndsWith(base, ".index")) {
+        want = base.substr(0, base.size() - 6);
+      } else if (BundleDataPrefix(base, &prefix)) {
+        want = prefix;
+      } else if (EndsWith(base, ".meta")) {
+        want = base.substr(0, base.size() - 5);
+      } else if (base == "saved_model.pb" || base == "saved_model.pbtxt") {
+        saved_model = true;
+        want.clear();
+      }
+    } else {
+      // Not a file: it must be a prefix (<prefix>.index, or V1 shards).
+      struct stat dst;
+      const std::string dir = loc.folder.empty() ? "." : loc.folder;
+      if (stat(dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+        return Status::Error(path + ": " + std::strerror(stat_errno));
+      }
+    }
+  }
+
+  const std::string shown = loc.folder.empty() ? "." : loc.folder;
+  Result<Opened> opened = OpenFolder(loc.folder, exists && S_ISDIR(st.st_mode) ? path : shown);
+  if (!opened.ok()) {
+    // A file named on the command line: say what is wrong with it.
+    if (!want.empty()) {
+      for (const std::string& name : {PathBaseName(path), want + ".index"}) {
+        std::string problem = ProblemWith(name, {}, opened.status().message());
+        if (!problem.empty()) return Status::Error(loc.Display(name) + ": " + problem);
+      }
+    }
+    if (!exists) return Status::Error(path + ": " + std::strerror(stat_errno));
+    return opened.status();
+  }
+  loc.source = std::move(opened->source);
+  loc.discovery = std::move(opened->discovery);
+  const Discovery& d = loc.discovery;
+  std::string stale;
+  loc.latest = LatestFromStateFiles(d, &stale);
+  if (!stale.empty()) loc.notes.push_back(loc.DisplayError(stale));
+
+  if (saved_model) {
+    loc.chosen = FindPrefix(d, "variables/variables");
+    if (loc.chosen < 0) return Status::Error(path + ": SavedModel without variables (no variables/variables.index)");
+    return loc;
+  }
+  if (!want.empty()) {
+    const bool is_state_file =
+        std::find(d.state_files.begin(), d.state_files.end(), want) != d.state_files.end();
+    loc.chosen = FindPrefix(d, want);
+    if (loc.chosen < 0) {
+      std::string v1_prefix;
+      if (formats::ParseV1ShardName(want, &v1_prefix)) loc.chosen = FindPrefix(d, v1_prefix);
+    }
+    if (loc.chosen >= 0) {
+      if (EndsWith(path, ".meta")) loc.notes.push_back(path + " is a graph file; showing checkpoint " + loc.Display(want));
+      return loc;
+    }
+    if (!is_state_file) {
+      std::string what = "not a checkpoint";
+      if (std::find(d.graph_files.begin(), d.graph_files.end(), want) != d.graph_files.end()) {
+        what += " (a graph file; inspect reads checkpoints)";
+      } else if (EndsWith(path, ".index") || EndsWith(path, ".meta")) {
+        what += " (no readable tensor bundle index for " + loc.Display(want) + ")";
+      }
+      // Say why, if discovery noted something about this file.
+      if (!exists && ProblemWith(want + ".index", d.warnings, "").empty()) {
+        return Status::Error(path + ": " + std::strerror(stat_errno));
+      }
+      for (const std::string& name : {PathBaseName(path), want + ".index"}) {
+        std::string problem = ProblemWith(name, d.warnings, "");
+        if (!problem.empty()) return Status::Error(loc.Display(name) + ": " + problem);
+      }
+      return Status::Error(path + ": " + what);
+    }
+    // A state file: open its folder's choice, below.
+  }
+  if (d.checkpoints.empty()) return Status::Error(shown + ": no checkpoint found" + ListFound(d));
+  loc.chosen = d.preferred >= 0 ? d.preferred : 0;
+  return loc;
+}
+
+}  // namespace ckptview::cli

@@ -1,0 +1,564 @@
+#include "graph/freeze.h"
+
+#include <deque>
+#include <unordered_map>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "graph/graph.h"
+#include "graph/model.h"
+#include "graph/python_order.h"
+#include "graph/summary.h"
+#include "graph/tensor_proto.h"
+#include "graph/wire.h"
+
+namespace ckptview::graph {
+namespace {
+
+using tensorflow::NodeDef;
+
+constexpr size_t kChunkBytes = 1 << 20;  // output pieces of ordinary nodes are batched to about this
+
+std::string SerializeDeterministic(const google::protobuf::MessageLite& m) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+// The bytes freeze_graph.py writes for `m`: deterministic, with map entries
+// in Python's order (python_order.h).
+Result<std::string> SerializeAsPython(const google::protobuf::MessageLite& m, const char* type_name) {
+  const formats::ProtoMessage* type = TensorflowMessage(type_name);
+  if (!type) return Status::Error(std::string("no schema for tensorflow.") + type_name);
+  std::string out;
+  CKPT_RETURN_IF_ERROR(ReorderMapsAsPython(SerializeDeterministic(m), *type, &out));
+  return out;
+}
+
+// Sizes of the hand-framed Const NodeDef {name, op, attr dtype, attr value}.
+uint64_t ConstNodePayload(const std::string& name, DType dtype, uint64_t tensor_size) {
+  const uint64_t dtype_value = wire::TagSize(6) + wire::VarintSize(uint64_t(dtype));
+  const uint64_t dtype_entry = wire::LengthDelimitedSize(1, 5) + wire::LengthDelimitedSize(2, dtype_value);
+  const uint64_t value_value = wire::LengthDelimitedSize(8, tensor_size);
+  const uint64_t value_entry = wire::LengthDelimitedSize(1, 5) + wire::LengthDelimitedSize(2, value_value);
+  return wire::LengthDelimitedSize(1, name.size()) + wire::LengthDelimitedSize(2, 5) +
+         wire::LengthDelimitedSize(5, dtype_entry) + wire::LengthDelimitedSize(5, value_entry);
+}
+
+// GraphDef field 1 framing and the NodeDef up to the start of the TensorProto
+// payload (which ends the node: the value attr is the last map entry, the
+// tensor the only field of its AttrValue).
+void PutConstNodePrefix(std::string* out, const std::string& name, DType dtype, uint64_t tensor_size) {
+  wire::PutLengthPrefix(out, 1, ConstNodePayload(name, dtype, tensor_size));
+  wire::PutBytesField(out, 1, name);
+  wire::PutBytesField(out, 2, "Const");
+  const uint64_t dtype_value = wire::TagSize(6) + wire::VarintSize(uint64_t(dtype));
+  wire::PutLengthPrefix(out, 5, wire::LengthDelimitedSize(1, 5) + wire::LengthDelimitedSize(2, dtype_value));
+  wire::PutBytesField(out, 1, "dtype");
+  wire::PutLengthPrefix(out, 2, dtype_value);
+  wire::PutVarintField(out, 6, uint64_t(dtype));
+  const uint64_t value_value = wire::LengthDelimitedSize(8, tensor_size);
+  wire::PutLengthPrefix(out, 5, wire::LengthDelimitedSize(1, 5) + wire::LengthDelimitedSize(2, value_value));
+  wire::PutBytesField(out, 1, "value");
+  wire::PutLengthPrefix(out, 2, value_value);
+  wire::PutLengthPrefix(out, 8, tensor_size);
+}
+
+std::string NodeName(std::string_view n) {
+  if (!n.empty() && n[0] == '^') return std::string(n.substr(1));
+  return std::string(n.substr(0, n.find(':')));
+}
+
+// ---------------------------------------------------------------------------
+// --initializer_nodes: the values their Assigns would give variables.
+
+class InitializerValues {
+ public:
+  InitializerValues(const tensorflow::GraphDef& graph) : graph_(graph) {
+    for (int i = 0; i < graph.node_size(); ++i) index_.emplace(graph.node(i).name(), i);
+  }
+
+  Status Collect(const std::vector<std::string>& initializers) {
+    std::deque<int> queue;
+    std::vector<char> seen(graph_.node_size(), 0);
+    for (const std::string& name : initializers) {
+      auto it = index_.find(NodeName(name));
+      if (it == index_.end())
+        return Status::Error("initializer node \"" + name + "\" is not in the graph");
+      queue.push_back(it->second);
+    }
+    while (!queue.empty()) {
+      const int i = queue.front();
+      queue.pop_front();
+      if (seen[i]) continue;
+      seen[i] = 1;
+      const NodeDef& nd = graph_.node(i);
+      if ((nd.op() == "Assign" || nd.op() == "AssignVariableOp") && nd.input_size() >= 2) {
+        auto var = index_.find(NodeName(nd.input(0)));
+        if (var != index_.end() && !values_.count(graph_.node(var->second).name()))
+          values_.emplace(graph_.node(var->second).name(), Evaluate(nd.input(1), 0));
+      }
+      for (const std::string& in : nd.input()) {
+        auto it = index_.find(NodeName(in));
+        if (it != index_.end()) queue.push_back(it->second);
+      }
+    }
+    return Status::Ok();
+  }
+
+  const Result<Tensor>* Find(const std::string& variable) const {
+    auto it = values_.find(variable);
+    return it == values_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  Result<Tensor> Evaluate(const std::string& input, int depth) {
+    auto it = index_.find(NodeName(input));
+    if (it == index_.end()) return Status::Error("initializer value \"" + input + "\" is not in the graph");
+    if (depth > 32) return Status::Error("initializer value \"" + input + "\" is nested too deeply");
+    const NodeDef& nd = graph_.node(it->second);
+    const std::string& op = nd.op();
+    if (op == "Const") {
+      const tensorflow::AttrValue* v = FindAttr(nd, "value");
+      if (!v || v->value_case() != tensorflow::AttrValue::kTensor)
+        return Status::Error("Const " + nd.name() + " has no value");
+      return TensorFromProto(v->tensor());
+    }
+    if ((op == "Identity" || op == "Snapshot" || op == "StopGradient") && nd.input_size() > 0)
+      return Evaluate(nd.input(0), depth + 1);
+    if (op == "Fill" && nd.input_size() >= 2) {
+      CKPT_ASSIGN_OR_RETURN(Tensor dims, Evaluate(nd.input(0), depth + 1));
+      CKPT_ASSIGN_OR_RETURN(Tensor value, Evaluate(nd.input(1), depth + 1));
+      if (value.num_elements() != 1 || value.is_string_like() || dims.shape.size() != 1)
+        return Status::Error("Fill " + nd.name() + " has unsupported inputs");
+      Tensor out;
+      out.dtype = value.dtype;
+      const int64_t rank = dims.shape[0];
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t v = dims.dtype == DType::kInt64 ? int64_t(DecodeFixed64Le(dims.bytes, d))
+                                                 : int64_t(int32_t(DecodeFixed32Le(dims.bytes, d)));
+        if (v < 0) return Status::Error("Fill " + nd.name() + " has a negative dim");
+        out.shape.push_back(v);
+      }
+      const int64_t n = out.num_elements();
+      if (n < 0 || n > (int64_t(1) << 31)) return Status::Error("Fill " + nd.name() + " is too large");
+      out.bytes.reserve(n * value.bytes.size());
+      for (int64_t k = 0; k < n; ++k) out.bytes += value.bytes;
+      return out;
+    }
+    return Status::Error("cannot evaluate initializer value " + nd.name() + " (op " + op +
+                         ") without running TensorFlow");
+  }
+
+  static uint32_t DecodeFixed32Le(const std::string& b, int64_t i) {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(b.data()) + 4 * i;
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+  }
+  static uint64_t DecodeFixed64Le(const std::string& b, int64_t i) {
+    return uint64_t(DecodeFixed32Le(b, 2 * i)) | uint64_t(DecodeFixed32Le(b, 2 * i + 1)) << 32;
+  }
+
+  const tensorflow::GraphDef& graph_;
+  std::unordered_map<std::string, int> index_;
+  std::unordered_map<std::string, Result<Tensor>> values_;
+};
+
+Shape SliceShape(const Shape& full, const std::vector<SliceExtent>& slice) {
+  Shape out = full;
+  for (size_t d = 0; d < slice.size() && d < out.size(); ++d)
+    if (slice[d].length != -1) out[d] = slice[d].length;
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+struct ConstPlan {
+  int node = -1;
+  std::string name;
+  DType dtype = DType::kInvalid;
+  Shape shape;            // of the value written
+  bool has_inline = false;
+  Tensor inline_value;    // from an initializer
+  std::string key;        // checkpoint entry
+  std::vector<SliceExtent> slice;
+};
+
+struct FreezeJob::State {
+  RewriteResult plan;
+  std::vector<ConstPlan> consts;
+  std::unordered_map<int, int> const_of_node;
+  const formats::Checkpoint* checkpoint = nullptr;
+  uint64_t planned_bytes = 0;
+  bool planned_exact = true;
+
+  // Progress.
+  int next_node = 0;
+  bool finished = false;
+  bool failed = false;
+  bool awaiting = false;
+  std::optional<Tensor> value;  // of consts[const_of_node[next_node]] once read
+  std::deque<std::string> queue;
+  uint64_t written = 0;
+
+  Status Fail(Status s) {
+    failed = true;
+    queue.clear();
+    return s;
+  }
+};
+
+FreezeJob::FreezeJob(std::unique_ptr<State> state) : state_(std::move(state)) {}
+FreezeJob::~FreezeJob() = default;
+
+Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef& graph, const Bindings* bindings,
+                                                     const formats::Checkpoint* checkpoint,
+                                                     const FreezeOptions& options) {
+  return Create(graph, bindings, checkpoint, options, kMaxGraphDefBytes);
+}
+
+Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef& graph, const Bindings* bindings,
+                                                     const formats::Checkpoint* checkpoint,
+                                                     const FreezeOptions& options, uint64_t max_output_bytes) {
+  auto state = std::make_unique<State>();
+  state->checkpoint = checkpoint;
+
+  InitializerValues initializers(graph);
+  CKPT_RETURN_IF_ERROR(initializers.Collect(options.initializer_nodes));
+
+  // Where each variable's value comes from, decided while the rewrite asks.
+  std::unordered_map<std::string, ConstPlan> sources;
+  ValueLookup lookup = [&](const NodeDef& var) -> Result<VariableValue> {
+    ConstPlan cp;
+    cp.name = var.name();
+    cp.dtype = BaseType(AttrType(var, "dtype"));
+    if (const Result<Tensor>* init = initializers.Find(var.name())) {
+      if (!init->ok()) return init->status();
+      if ((*init)->dtype != cp.dtype)
+        return Status::Error("its initializer gives " + std::string(DTypeName((*init)->dtype)) + ", the variable is " +
+                             std::string(DTypeName(cp.dtype)));
+      cp.has_inline = true;
+      cp.inline_value = **init;
+      cp.shape = cp.inline_value.shape;
+    } else {
+      if (!checkpoint) return Status::Error("no checkpoint to read its value from");
+      const VariableBinding* b = bindings ? bindings->Find(var.name()) : nullptr;
+      if (b) {
+        if (b->state != BindingState::kBound)
+          return Status::Error(b->problem.empty() ? std::string(BindingStateName(b->state)) : b->problem);
+        cp.key = b->key;
+        cp.slice = b->slice;
+      } else {
+        cp.key = var.name();
+      }
+      const formats::VariableInfo* info = checkpoint->Find(cp.key);
+      if (!info) return Status::Error("no checkpoint entry \"" + cp.key + "\"");
+      if (info->dtype != cp.dtype)
+        return Status::Error("the variable is " + std::string(DTypeName(cp.dtype)) + ", checkpoint entry \"" +
+                             cp.key + "\" holds " + std::string(DTypeName(info->dtype)));
+      cp.shape = cp.slice.empty() ? info->shape : SliceShape(info->shape, cp.slice);
+    }
+    VariableValue v{cp.dtype, cp.shape};
+    sources[cp.name] = std::move(cp);
+    return v;
+  };
+
+  RewriteOptions ro;
+  ro.outputs = options.output_nodes;
+  ro.clear_devices = options.clear_devices;
+  ro.allowlist = options.allowlist;
+  ro.denylist = options.denylist;
+  ro.fix_training_ops = options.fix_training_ops;
+  ro.op_defaults = options.op_defaults;
+  CKPT_ASSIGN_OR_RETURN(state->plan, RewriteForFreeze(graph, ro, lookup));
+
+  FreezeReport report;
+  const tensorflow::GraphDef& out = state->plan.graph;
+  for (size_t k = 0; k < state->plan.converted.size(); ++k) {
+    const int node = state->plan.converted[k];
+    ConstPlan cp = sources.at(out.node(node).name());
+    cp.node = node;
+    report.converted.push_back(cp.name);
+    if (cp.has_inline) report.from_initializers.push_back(cp.name);
+    state->const_of_node.emplace(node, int(state->consts.size()));
+    state->consts.push_back(std::move(cp));
+  }
+
+  // Every size before any byte.
+  uint64_t total = 0;
+  bool exact = true;
+  for (int i = 0; i < out.node_size(); ++i) {
+    auto it = state->const_of_node.find(i);
+    uint64_t size;
+    if (it == state->const_of_node.end()) {
+      size = out.node(i).ByteSizeLong();
+    } else {
+      const ConstPlan& cp = state->consts[it->second];
+      uint64_t tensor_size;
+      if (cp.has_inline) {
+        CKPT_ASSIGN_OR_RETURN(TensorProtoHead head, EncodeTensorProtoHead(cp.inline_value));
+        tensor_size = head.total_size();
+      } else {
+        bool e = true;
+        const formats::VariableInfo* info = checkpoint->Find(cp.key);
+        tensor_size = TensorProtoSizeBound(cp.dtype, cp.shape, info ? info->bytes : 0, &e);
+        exact = exact && e && (cp.dtype != DType::kString || cp.slice.empty());
+      }
+      size = ConstNodePayload(cp.name, cp.dtype, tensor_size);
+    }
+    total += wire::LengthDelimitedSize(1, size);
+  }
+  total += wire::LengthDelimitedSize(2, out.library().ByteSizeLong());
+  total += wire::LengthDelimitedSize(4, out.versions().ByteSizeLong());
+  if (total > max_output_bytes) {
+    auto gb = [](uint64_t b) { return std::to_string(b / 1000000) + " MB"; };
+    return Status::Error("the frozen graph would be " + std::string(exact ? "" : "up to ") + gb(total) +
+                         ", over the " + gb(max_output_bytes + 1) +
+                         " a GraphDef can hold (protobuf's 2 GB limit), so TensorFlow could not load it; "
+                         "nothing was written. Freeze fewer variables (--variable_names_denylist) or keep "
+                         "the weights in a checkpoint or SavedModel.");
+  }
+  state->planned_bytes = total;
+  state->planned_exact = exact;
+
+  report.outputs = options.output_nodes;
+  report.input_nodes = state->plan.input_nodes;
+  report.output_nodes = out.node_size();
+  report.not_converted = state->plan.not_converted;
+  report.fixed = state->plan.fixed;
+  report.renamed_functions = state->plan.renamed_functions;
+  report.warnings = state->plan.warnings;
+  report.output_bytes = total;
+  report.output_bytes_exact = exact;
+  auto job = std::unique_ptr<FreezeJob>(new FreezeJob(std::move(state)));
+  job->report_ = std::move(report);
+  return job;
+}
+
+Result<FreezeStep> FreezeJob::Next() {
+  State& s = *state_;
+  if (s.failed) return Status::Error("the freeze already failed");
+  if (s.awaiting) return Status::Error("freeze: Next() called before Supply() gave the bytes asked for");
+  const tensorflow::GraphDef& out = s.plan.graph;
+  std::string buf;
+  auto write = [&](std::string bytes) {
+    s.written += bytes.size();
+    FreezeStep step;
+    step.kind = FreezeStep::Kind::kWrite;
+    step.bytes = std::move(bytes);
+    return step;
+  };
+  if (!s.queue.empty()) {
+    std::string front = std::move(s.queue.front());
+    s.queue.pop_front();
+    return write(std::move(front));
+  }
+  if (s.finished) {
+    if (s.planned_exact && s.written != s.planned_bytes)
+      return s.Fail(Status::Error("freeze wrote " + std::to_string(s.written) + " bytes, planned " +
+                                  std::to_string(s.planned_bytes) + " (internal error)"));
+    return FreezeStep{};
+  }
+  while (s.next_node < out.node_size()) {
+    auto it = s.const_of_node.find(s.next_node);
+    if (it == s.const_of_node.end()) {
+      Result<std::string> node = SerializeAsPython(out.node(s.next_node), "NodeDef");
+      if (!node.ok()) return s.Fail(node.status());
+      const std::string& bytes = *node;
+      wire::PutLengthPrefix(&buf, 1, bytes.size());
+      buf += bytes;
+      ++s.next_node;
+      if (buf.size() >= kChunkBytes) return write(std::move(buf));
+      continue;
+    }
+    const ConstPlan& cp = s.consts[it->second];
+    if (!s.value) {
+      if (cp.has_inline) {
+        s.value = cp.inline_value;
+      } else {
+        if (!buf.empty()) return write(std::move(buf));
+        Result<std::vector<formats::ByteRange>> ranges = s.checkpoint->RangesFor(cp.key);
+        if (!ranges.ok()) return s.Fail(ranges.status().WithContext("freezing " + cp.name));
+        s.awaiting = true;
+        FreezeStep step;
+        step.kind = FreezeStep::Kind::kRead;
+        step.ranges = std::move(ranges).value();
+        return step;
+      }
+    }
+    Tensor value = std::move(*s.value);
+    s.value.reset();
+    if (value.dtype != cp.dtype || value.shape != cp.shape)
+      return s.Fail(Status::Error("freezing " + cp.name + ": checkpoint entry \"" + cp.key + "\" gave " +
+                                  std::string(DTypeName(value.dtype)) + ShapeString(value.shape) + ", expected " +
+                                  std::string(DTypeName(cp.dtype)) + ShapeString(cp.shape)));
+    Result<TensorProtoHead> head = EncodeTensorProtoHead(value);
+    if (!head.ok()) return s.Fail(head.status().WithContext("freezing " + cp.name));
+    PutConstNodePrefix(&buf, cp.name, cp.dtype, head->total_size());
+    buf += head->head;
+    ++s.next_node;
+    if (head->content_size) {
+      s.queue.push_back(std::move(value.bytes));
+      return write(std::move(buf));
+    }
+    if (buf.size() >= kChunkBytes) return write(std::move(buf));
+  }
+  Result<std::string> library = SerializeAsPython(out.library(), "FunctionDefLibrary");
+  if (!library.ok()) return s.Fail(library.status());
+  wire::PutBytesField(&buf, 2, *library);
+  wire::PutBytesField(&buf, 4, SerializeDeterministic(out.versions()));
+  s.finished = true;
+  return write(std::move(buf));
+}
+
+Status FreezeJob::Supply(std::vector<std::string> chunks) {
+  State& s = *state_;
+  if (!s.awaiting) return s.Fail(Status::Error("freeze: Supply() called without a pending read"));
+  s.awaiting = false;
+  const ConstPlan& cp = s.consts[s.const_of_node.at(s.next_node)];
+  // The rvalue Decode takes the chunk's storage: a tensor stored whole is
+  // never held twice.
+  Result<Tensor> t = s.checkpoint->Decode(cp.key, std::move(chunks));
+  if (!t.ok()) return s.Fail(t.status().WithContext("freezing " + cp.name));
+  if (!cp.slice.empty()) {
+    Result<Tensor> sliced = SliceTensor(*t, cp.slice);
+    if (!sliced.ok()) return s.Fail(sliced.status().WithContext("freezing " + cp.name));
+    s.value = std::move(sliced).value();
+  } else {
+    s.value = std::move(t).value();
+  }
+  return Status::Ok();
+}
+
+const tensorflow::GraphDef& FreezeJob::planned_graph() const { return state_->plan.graph; }
+int FreezeJob::num_planned_consts() const { return int(state_->consts.size()); }
+int FreezeJob::planned_const_node(int const_index) const { return state_->consts[const_index].node; }
+
+Result<Tensor> FreezeJob::ReadValue(int const_index, formats::FileSource& source) const {
+  const ConstPlan& cp = state_->consts[const_index];
+  if (cp.has_inline) return cp.inline_value;
+  CKPT_ASSIGN_OR_RETURN(Tensor t, state_->checkpoint->Read(cp.key, source));
+  if (!cp.slice.empty()) return SliceTensor(t, cp.slice);
+  return t;
+}
+
+Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOptions options,
+                                                   const std::string& signature) {
+  const tensorflow::MetaGraphDef* meta = model.meta_graph();
+  if (!model.graph || !meta)
+    return Status::Error("no graph to freeze" + (model.checkpoint ? " (found checkpoint " + model.checkpoint->prefix() +
+                                                                        " but no .meta or graph file next to it)"
+                                                                  : std::string()));
+  if (options.output_nodes.empty()) {
+    const bool has_signatures = !meta->signature_def().empty();
+    Result<std::vector<std::string>> sig =
+        has_signatures ? SignatureOutputNodes(*meta, signature) : Status::Error("no signatures");
+    if (sig.ok() && !sig->empty()) {
+      options.output_nodes = std::move(sig).value();
+    } else {
+      const std::vector<std::string> suggested = SuggestOutputs(*model.graph, meta);
+      std::string list;
+      for (size_t i = 0; i < suggested.size() && i < 10; ++i) list += (i ? "," : "") + suggested[i];
+      if (suggested.size() > 10) list += ",...";
+      return Status::Error("no --output_node_names given" +
+                           (has_signatures ? " (" + sig.status().message() + ")" : std::string()) +
+                           (list.empty() ? std::string() : "; suggested: --output_node_names=" + list));
+    }
+  } else if (!signature.empty()) {
+    return Status::Error("give --output_node_names or --signature, not both");
+  }
+  if (meta->has_meta_info_def() && meta->meta_info_def().has_stripped_op_list())
+    options.op_defaults = &meta->meta_info_def().stripped_op_list();
+  return FreezeJob::Create(meta->graph_def(), &model.bindings, model.checkpoint.get(), options);
+}
+
+Status RunFreezeJob(FreezeJob& job, formats::FileSource& source,
+                    const std::function<Status(std::string_view)>& write) {
+  while (true) {
+    CKPT_ASSIGN_OR_RETURN(FreezeStep step, job.Next());
+    switch (step.kind) {
+      case FreezeStep::Kind::kDone:
+        return Status::Ok();
+      case FreezeStep::Kind::kWrite:
+        CKPT_RETURN_IF_ERROR(write(step.bytes));
+        break;
+      case FreezeStep::Kind::kRead: {
+        std::vector<std::string> chunks(step.ranges.size());
+        for (size_t i = 0; i < step.ranges.size(); ++i) {
+          const formats::ByteRange& r = step.ranges[i];
+          CKPT_RETURN_IF_ERROR(source.ReadRange(r.path, r.offset, r.size, &chunks[i]));
+        }
+        CKPT_RETURN_IF_ERROR(job.Supply(std::move(chunks)));
+        break;
+      }
+    }
+  }
+}
+
+Result<std::string> FreezeInMemory(const FreezeJob& job, formats::FileSource& source) {
+  tensorflow::GraphDef graph = job.planned_graph();
+  for (int k = 0; k < job.num_planned_consts(); ++k) {
+    NodeDef* node = graph.mutable_node(job.planned_const_node(k));
+    CKPT_ASSIGN_OR_RETURN(Tensor value, job.ReadValue(k, source));
+    CKPT_ASSIGN_OR_RETURN(tensorflow::TensorProto proto, MakeTensorProto(value));
+    (*node->mutable_attr())["value"].mutable_tensor()->Swap(&proto);
+  }
+  if (graph.ByteSizeLong() > kMaxGraphDefBytes) return Status::Error("frozen graph over 2 GB");
+  return SerializeAsPython(graph, "GraphDef");
+}
+
+Result<Tensor> SliceTensor(const Tensor& full, const std::vector<SliceExtent>& slice) {
+  if (slice.size() != full.shape.size())
+    return Status::Error("slice of rank " + std::to_string(slice.size()) + " for a tensor of shape " +
+                         ShapeString(full.shape));
+  Tensor out;
+  out.dtype = full.dtype;
+  const size_t rank = full.shape.size();
+  std::vector<int64_t> start(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const SliceExtent& e = slice[d];
+    const int64_t len = e.length == -1 ? full.shape[d] : e.length;
+    if (e.start < 0 || len < 0 || e.start + len > full.shape[d] || (e.length == -1 && e.start != 0))
+      return Status::Error("slice " + std::to_string(e.start) + "," + std::to_string(e.length) + " is outside dim " +
+                           std::to_string(d) + " of " + ShapeString(full.shape));
+    start[d] = e.start;
+    out.shape.push_back(len);
+  }
+  const int64_t n = out.num_elements();
+  const bool strings = full.is_string_like();
+  const int esize = DTypeSize(full.dtype);
+  if (strings) out.strings.reserve(n);
+  else out.bytes.reserve(n * esize);
+  if (n == 0) return out;
+  // Row-major strides of the full tensor; copy runs along the last dim.
+  std::vector<int64_t> stride(rank, 1);
+  for (size_t d = rank; d-- > 1;) stride[d - 1] = stride[d] * full.shape[d];
+  const int64_t run = rank ? out.shape[rank - 1] : 1;
+  std::vector<int64_t> idx(rank, 0);  // position within the slice, last dim kept at 0
+  while (true) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d) offset += (start[d] + idx[d]) * stride[d];
+    if (strings) {
+      for (int64_t k = 0; k < run; ++k) out.strings.push_back(full.strings[offset + k]);
+    } else {
+      out.bytes.append(full.bytes, offset * esize, run * esize);
+    }
+    // Next run: increment dims before the last.
+    size_t d = rank >= 1 ? rank - 1 : 0;
+    while (d-- > 0) {
+      if (++idx[d] < out.shape[d]) break;
+      idx[d] = 0;
+    }
+    if (d == size_t(-1) || rank <= 1) break;
+  }
+  return out;
+}
+
+}  // namespace ckptview::graph

@@ -1,0 +1,23 @@
+// The native driver of a FreezeJob (freeze.h): reads ranges synchronously
+// from a FileSource and writes the output to a temporary file in the output's
+// folder, renamed over `path` only once every byte is written and flushed.
+// An error at any point removes the temporary file, so the output is written
+// completely or not at all and an existing file at `path` is left untouched.
+// Native only (CMake leaves it out of the wasm build, like DiskFileSource);
+// the page assembles a Blob from the job's kWrite steps instead.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+#include "formats/file_source.h"
+#include "graph/freeze.h"
+
+namespace ckptview::graph {
+
+// Runs `job` to the end; `*bytes_written` (optional) gets the output size.
+Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::string& path,
+                    uint64_t* bytes_written = nullptr);
+
+}  // namespace ckptview::graph

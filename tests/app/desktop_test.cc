@@ -1,0 +1,102 @@
+// The desktop app end to end: runs ckptview-desktop under a virtual X server
+// (xvfb-run, Mesa llvmpipe), opens the tutorial checkpoint, selects w1,
+// renders frames and checks the screenshot and the report. Skipped where no
+// X server can be had (no xvfb-run and no DISPLAY) or the binary is not built.
+#if defined(CKPT_HAVE_APP) && defined(CKPT_DESKTOP_PATH)
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <unistd.h>
+
+namespace ckptview::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint32_t BigEndian32(const std::string& s, size_t pos) {
+  return (uint32_t(uint8_t(s[pos])) << 24) | (uint32_t(uint8_t(s[pos + 1])) << 16) |
+         (uint32_t(uint8_t(s[pos + 2])) << 8) | uint32_t(uint8_t(s[pos + 3]));
+}
+
+// Decodes what app/png.cc writes (RGBA, filter 0, stored deflate blocks).
+bool DecodeOwnPng(const std::string& png, int* w, int* h, std::string* rgba) {
+  std::string raw;
+  for (size_t pos = 8; pos + 12 <= png.size();) {
+    const uint32_t len = BigEndian32(png, pos);
+    const std::string type = png.substr(pos + 4, 4);
+    const std::string data = png.substr(pos + 8, len);
+    if (type == "IHDR") {
+      *w = static_cast<int>(BigEndian32(data, 0));
+      *h = static_cast<int>(BigEndian32(data, 4));
+    } else if (type == "IDAT") {
+      for (size_t p = 2, last = 0; !last;) {
+        last = data[p] & 1;
+        const uint32_t n = uint8_t(data[p + 1]) | (uint8_t(data[p + 2]) << 8);
+        raw += data.substr(p + 5, n);
+        p += 5 + n;
+      }
+    }
+    pos += 12 + len;
+  }
+  const size_t row = size_t(*w) * 4;
+  if (raw.size() != (row + 1) * *h) return false;
+  rgba->clear();
+  for (int y = 0; y < *h; ++y) rgba->append(raw, y * (row + 1) + 1, row);
+  return true;
+}
+
+std::string RunCommand(const std::string& command, int* status) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  *status = pclose(p);
+  return out;
+}
+
+TEST(DesktopTest, RendersTutorialWithValues) {
+  const std::string exe = CKPT_DESKTOP_PATH;
+  if (!fs::exists(exe)) GTEST_SKIP() << exe << " is not built";
+  std::string prefix;
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) prefix = "xvfb-run -a ";
+  else if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no xvfb-run and no DISPLAY: no GL context to render with";
+
+  const fs::path out = fs::temp_directory_path() / ("ckptview_desktop_test_" + std::to_string(::getpid()) + ".png");
+  const std::string command = prefix + "'" + exe + "' '" + CKPT_FIXTURES_DIR + "/tutorial/ckpts' --select w1 " +
+                              "--size 900x600 --frames 3 --screenshot '" + out.string() + "' --report 2>&1";
+  int status = -1;
+  const std::string report = RunCommand(command, &status);
+  ASSERT_EQ(status, 0) << command << "\n" << report;
+  EXPECT_NE(report.find(R"("selected":"w1")"), std::string::npos) << report;
+  EXPECT_NE(report.find(R"("state":"loaded")"), std::string::npos) << report;
+  EXPECT_NE(report.find(R"("errors":[])"), std::string::npos) << report;
+
+  std::ifstream in(out, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  fs::remove(out);
+  int w = 0, h = 0;
+  std::string rgba;
+  ASSERT_TRUE(DecodeOwnPng(ss.str(), &w, &h, &rgba));
+  EXPECT_EQ(w, 900);
+  EXPECT_EQ(h, 600);
+  std::set<uint32_t> colours;
+  for (size_t i = 0; i + 3 < rgba.size(); i += 4)
+    colours.insert((uint8_t(rgba[i]) << 16) | (uint8_t(rgba[i + 1]) << 8) | uint8_t(rgba[i + 2]));
+  EXPECT_GE(colours.size(), 16u) << "a blank or nearly blank frame";
+}
+
+}  // namespace
+}  // namespace ckptview::app
+
+#endif

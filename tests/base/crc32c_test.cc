@@ -1,0 +1,61 @@
+#include "base/crc32c.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace ckptview::crc32c {
+namespace {
+
+uint32_t Of(const std::string& s) { return Value(s.data(), s.size()); }
+
+// Vectors from FORMATS.md 1.2 (LevelDB / TF crc32c tests).
+TEST(Crc32cTest, StandardVectors) {
+  EXPECT_EQ(Of("123456789"), 0xE3069283u);
+  EXPECT_EQ(Of(std::string(32, '\0')), 0x8A9136AAu);
+  EXPECT_EQ(Of(std::string(32, '\xff')), 0x62A8AB43u);
+  std::string up, down;
+  for (int i = 0; i < 32; ++i) up.push_back(char(i));
+  for (int i = 31; i >= 0; --i) down.push_back(char(i));
+  EXPECT_EQ(Of(up), 0x46DD794Eu);
+  EXPECT_EQ(Of(down), 0x113FDB5Cu);
+  EXPECT_EQ(Of(""), 0u);
+}
+
+TEST(Crc32cTest, ExtendContinuesAtEverySplit) {
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data.push_back(char((i * 131) ^ (i >> 3)));
+  const uint32_t whole = Of(data);
+  for (size_t split : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{63}, size_t{500}, data.size()}) {
+    uint32_t a = Value(data.data(), split);
+    EXPECT_EQ(Extend(a, data.data() + split, data.size() - split), whole) << split;
+  }
+}
+
+TEST(Crc32cTest, UnalignedInputsAgree) {
+  // The fast paths read 8 bytes at a time; every alignment and tail length
+  // must give the byte-at-a-time answer.
+  std::string data(300, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = char(i * 7 + 3);
+  for (size_t off = 0; off < 9; ++off) {
+    for (size_t len : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{15}, size_t{16}, size_t{17}, size_t{250}}) {
+      uint32_t slow = 0;
+      for (size_t i = 0; i < len; ++i) slow = Extend(slow, data.data() + off + i, 1);
+      EXPECT_EQ(Value(data.data() + off, len), slow) << off << "/" << len;
+    }
+  }
+}
+
+TEST(Crc32cTest, MaskRotatesAndAddsDelta) {
+  EXPECT_EQ(Mask(0), 0xA282EAD8u);
+  for (uint32_t v : {0u, 1u, 0x12345678u, 0xffffffffu, Of("foo")}) {
+    EXPECT_EQ(Unmask(Mask(v)), v);
+    EXPECT_EQ(Mask(v), ((v >> 15) | (v << 17)) + 0xA282EAD8u);
+    EXPECT_NE(Mask(v), v);
+  }
+  EXPECT_NE(Mask(Mask(Of("foo"))), Mask(Of("foo")));
+}
+
+}  // namespace
+}  // namespace ckptview::crc32c

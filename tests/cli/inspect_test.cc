@@ -1,0 +1,614 @@
+// Runs the built `ckptview` (CKPT_CLI_PATH) on the real-world corpus
+// (CKPT_REALDATA_DIR, see its MANIFEST.tsv) and checks output, JSON fields
+// and exit codes, including broken inputs made by copying a real checkpoint
+// and damaging it.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string kCli = CKPT_CLI_PATH;
+const std::string kData = CKPT_REALDATA_DIR;
+
+// ---- a minimal JSON reader, enough to check the CLI's documents ----------
+
+struct Json {
+  enum Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = kNull;
+  bool b = false;
+  double number = 0;
+  std::string text;  // string value, or a number's literal text
+  std::vector<Json> items;
+  std::map<std::string, Json> fields;
+  std::vector<std::string> order;  // field names in document order
+
+  bool Has(const std::string& k) const { return fields.count(k) > 0; }
+  const Json& operator[](const std::string& k) const {
+    static const Json kMissing;
+    auto it = fields.find(k);
+    return it == fields.end() ? kMissing : it->second;
+  }
+  const Json& operator[](size_t i) const { return items.at(i); }
+  size_t size() const { return kind == kArray ? items.size() : fields.size(); }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& s) : s_(s) {}
+  bool Parse(Json* out) {
+    if (!Value(out)) return false;
+    Space();
+    return i_ == s_.size();
+  }
+
+ private:
+  void Space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+  }
+  bool Lit(const char* w) {
+    size_t n = std::char_traits<char>::length(w);
+    if (s_.compare(i_, n, w) != 0) return false;
+    i_ += n;
+    return true;
+  }
+  bool Str(std::string* out) {
+    if (s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        *out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      char e = s_[i_++];
+      switch (e) {
+        case '"': case '\\': case '/': *out += e; break;
+        case 'n': *out += '\n'; break;
+        case 't': *out += '\t'; break;
+        case 'r': *out += '\r'; break;
+        case 'b': *out += '\b'; break;
+        case 'f': *out += '\f'; break;
+        case 'u': {
+          if (i_ + 4 > s_.size()) return false;
+          unsigned cp = std::stoul(s_.substr(i_, 4), nullptr, 16);
+          i_ += 4;
+          if (cp < 0x80) {
+            *out += char(cp);
+          } else if (cp < 0x800) {
+            *out += char(0xc0 | (cp >> 6));
+            *out += char(0x80 | (cp & 63));
+          } else {
+            *out += char(0xe0 | (cp >> 12));
+            *out += char(0x80 | ((cp >> 6) & 63));
+            *out += char(0x80 | (cp & 63));
+          }
+          break;
+        }
+        default: return false;
+      }
+    }
+    if (i_ >= s_.size()) return false;
+    ++i_;
+    return true;
+  }
+  bool Value(Json* v) {
+    Space();
+    if (i_ >= s_.size()) return false;
+    char c = s_[i_];
+    if (c == '{') {
+      v->kind = Json::kObject;
+      ++i_;
+      Space();
+      if (s_[i_] == '}') return ++i_, true;
+      while (true) {
+        Space();
+        std::string key;
+        if (!Str(&key)) return false;
+        Space();
+        if (s_[i_++] != ':') return false;
+        Json item;
+        if (!Value(&item)) return false;
+        if (v->fields.count(key)) return false;  // duplicate key
+        v->order.push_back(key);
+        v->fields[key] = std::move(item);
+        Space();
+        if (s_[i_] == ',') { ++i_; continue; }
+        if (s_[i_] == '}') return ++i_, true;
+        return false;
+      }
+    }
+    if (c == '[') {
+      v->kind = Json::kArray;
+      ++i_;
+      Space();
+      if (s_[i_] == ']') return ++i_, true;
+      while (true) {
+        Json item;
+        if (!Value(&item)) return false;
+        v->items.push_back(std::move(item));
+        Space();
+        if (s_[i_] == ',') { ++i_; continue; }
+        if (s_[i_] == ']') return ++i_, true;
+        return false;
+      }
+    }
+    if (c == '"') {
+      v->kind = Json::kString;
+      return Str(&v->text);
+    }
+    if (Lit("true")) { v->kind = Json::kBool; v->b = true; return true; }
+    if (Lit("false")) { v->kind = Json::kBool; return true; }
+    if (Lit("null")) return true;
+    size_t start = i_;
+    while (i_ < s_.size() && std::string("+-0123456789.eE").find(s_[i_]) != std::string::npos) ++i_;
+    if (start == i_) return false;
+    v->kind = Json::kNumber;
+    v->text = s_.substr(start, i_ - start);
+    v->number = std::strtod(v->text.c_str(), nullptr);
+    return true;
+  }
+  const std::string& s_;
+  size_t i_ = 0;
+};
+
+// ---- running the CLI -----------------------------------------------------
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+  Json json;
+  bool json_ok = false;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << data;
+}
+
+CliRun Cli(const std::vector<std::string>& args) {
+  static int counter = 0;
+  const std::string err_file = testing::TempDir() + "ckptview_stderr_" + std::to_string(getpid()) + "_" +
+                               std::to_string(counter++);
+  std::string cmd = Quote(kCli);
+  for (const std::string& a : args) cmd += " " + Quote(a);
+  cmd += " 2>" + Quote(err_file);
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = ReadFile(err_file);
+  std::remove(err_file.c_str());
+  Json j;
+  r.json_ok = JsonParser(r.out).Parse(&j);
+  if (r.json_ok) r.json = std::move(j);
+  return r;
+}
+
+std::string Data(const std::string& rel) { return kData + "/" + rel; }
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int Lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// A fresh folder holding copies of `files` from realdata folder `from`.
+std::string CopyToTemp(const std::string& from, const std::vector<std::string>& files) {
+  std::string tmpl = testing::TempDir() + "ckptview_cli_XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  std::string dir = mkdtemp(buf.data());
+  for (const std::string& f : files) WriteFile(dir + "/" + f, ReadFile(Data(from + "/" + f)));
+  return dir;
+}
+
+const Json* FindVariable(const Json& doc, const std::string& name) {
+  for (const Json& v : doc["variables"].items) {
+    if (v["name"].text == name) return &v;
+  }
+  return nullptr;
+}
+
+bool RealdataPresent() {
+  struct stat st;
+  return stat(Data("MANIFEST.tsv").c_str(), &st) == 0;
+}
+
+#define REQUIRE_REALDATA() \
+  if (!RealdataPresent()) GTEST_SKIP() << "no realdata corpus at " << kData
+
+// ---- tests -----------------------------------------------------------------
+
+TEST(InspectCliTest, HelpAndUsageErrors) {
+  CliRun help = Cli({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage: ckptview"), std::string::npos);
+  EXPECT_NE(help.out.find("inspect"), std::string::npos);
+
+  CliRun ihelp = Cli({"inspect", "--help"});
+  EXPECT_EQ(ihelp.exit_code, 0);
+  EXPECT_NE(ihelp.out.find("usage: ckptview inspect PATH"), std::string::npos);
+  EXPECT_NE(ihelp.out.find("--verify"), std::string::npos);
+
+  CliRun none = Cli({});
+  EXPECT_EQ(none.exit_code, 2);
+  CliRun unknown_cmd = Cli({"frobnicate"});
+  EXPECT_EQ(unknown_cmd.exit_code, 2);
+  EXPECT_EQ(unknown_cmd.err, "ckptview: frobnicate: unknown command (run 'ckptview --help' for the list)\n");
+  CliRun no_path = Cli({"inspect"});
+  EXPECT_EQ(no_path.exit_code, 2);
+  EXPECT_EQ(Lines(no_path.err), 1);
+  CliRun bad_flag = Cli({"inspect", "x", "--frob"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("unknown option '--frob'"), std::string::npos);
+  CliRun two = Cli({"inspect", "a", "b"});
+  EXPECT_EQ(two.exit_code, 2);
+  CliRun tensor_no_name = Cli({"inspect", "a", "--tensor"});
+  EXPECT_EQ(tensor_no_name.exit_code, 2);
+}
+
+TEST(InspectCliTest, MissingPath) {
+  const std::string missing = testing::TempDir() + "no/such/ckpt";
+  CliRun r = Cli({"inspect", missing});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "ckptview: " + missing + ": No such file or directory\n");
+  CliRun j = Cli({"inspect", missing, "--json"});
+  EXPECT_EQ(j.exit_code, 3);
+  EXPECT_EQ(Lines(j.err), 1);
+}
+
+TEST(InspectCliTest, NotACheckpoint) {
+  REQUIRE_REALDATA();
+  CliRun graph = Cli({"inspect", Data("tfonnx-ae0/frozen.pb")});
+  EXPECT_EQ(graph.exit_code, 3);
+  EXPECT_EQ(Lines(graph.err), 1);
+  EXPECT_NE(graph.err.find("frozen.pb: not a checkpoint"), std::string::npos) << graph.err;
+  CliRun metas = Cli({"inspect", Data("tfnet-metagraphs")});
+  EXPECT_EQ(metas.exit_code, 3);
+  EXPECT_EQ(Lines(metas.err), 1);
+  EXPECT_NE(metas.err.find("no checkpoint found"), std::string::npos) << metas.err;
+  CliRun damaged = Cli({"inspect", Data("rottenreview-misnamed-savedmodel"), "--json"});
+  EXPECT_EQ(damaged.exit_code, 3);
+  EXPECT_EQ(Lines(damaged.err), 1);
+}
+
+TEST(InspectCliTest, FolderWithStateFile) {
+  REQUIRE_REALDATA();
+  // Five checkpoints; the state file names model.ckpt-3760 as the latest.
+  const std::string dir = Data("ipo-widedeep-estimator");
+  CliRun text = Cli({"inspect", dir});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind(dir + "/model.ckpt-3760 (latest): bundle-v2, ", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find("other checkpoints: " + dir + "/model.ckpt-3384, "), std::string::npos);
+  EXPECT_NE(text.out.find("\nNAME "), std::string::npos);
+  EXPECT_NE(text.out.find("global_step"), std::string::npos);
+
+  CliRun j = Cli({"inspect", dir, "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  ASSERT_TRUE(j.json_ok) << j.out.substr(0, 300);
+  const Json& doc = j.json;
+  EXPECT_EQ(doc["path"].text, dir);
+  EXPECT_EQ(doc["format"].text, "bundle-v2");
+  EXPECT_EQ(doc["prefix"].text, dir + "/model.ckpt-3760");
+  EXPECT_EQ(doc["latest"].text, dir + "/model.ckpt-3760");
+  EXPECT_EQ(doc["checkpoints"].size(), 5u);
+  EXPECT_EQ(doc["warnings"].kind, Json::kArray);
+  EXPECT_FALSE(doc.Has("tensor"));
+  EXPECT_FALSE(doc.Has("verify"));
+  // Field order as documented.
+  std::vector<std::string> want = {"path", "format", "prefix", "checkpoints", "latest", "variables",
+                                   "total_parameters", "total_bytes", "warnings"};
+  EXPECT_EQ(doc.order, want);
+  const Json* step = FindVariable(doc, "global_step");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ((*step)["dtype"].text, "int64");
+  EXPECT_EQ((*step)["shape"].size(), 0u);
+  EXPECT_EQ((*step)["bytes"].number, 8);
+  EXPECT_EQ((*step)["shard"].number, 0);
+  EXPECT_EQ((*step)["slices"].number, 0);
+  EXPECT_EQ((*step)["object_path"].kind, Json::kNull);
+  EXPECT_FALSE((*step)["optimizer_slot"].b);
+  EXPECT_FALSE(step->Has("values"));
+  // Totals are the sums over the variables.
+  double params = 0, bytes = 0;
+  for (const Json& v : doc["variables"].items) {
+    bytes += v["bytes"].number;
+    if (v["dtype"].text != "string") {
+      double n = 1;
+      for (const Json& d : v["shape"].items) n *= d.number;
+      params += n;
+    }
+  }
+  EXPECT_EQ(doc["total_bytes"].number, bytes);
+  EXPECT_EQ(doc["total_parameters"].number, params);
+}
+
+TEST(InspectCliTest, StateFileListsOnlyOneOfTwo) {
+  REQUIRE_REALDATA();
+  CliRun j = Cli({"inspect", Data("houseprices-ckpt"), "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  ASSERT_TRUE(j.json_ok);
+  EXPECT_EQ(j.json["prefix"].text, Data("houseprices-ckpt/model.ckpt"));
+  EXPECT_EQ(j.json["checkpoints"].size(), 2u);
+  EXPECT_EQ(j.json["variables"].size(), 34u);
+  EXPECT_EQ(j.json["total_parameters"].number, 4522);
+  const Json* adam = FindVariable(j.json, "Variable/Adam");
+  ASSERT_NE(adam, nullptr);
+  EXPECT_TRUE((*adam)["optimizer_slot"].b);
+  EXPECT_FALSE((*FindVariable(j.json, "Variable"))["optimizer_slot"].b);
+  // The other checkpoint, by prefix.
+  CliRun other = Cli({"inspect", Data("houseprices-ckpt/model_longtrain.ckpt"), "--json"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(other.json["prefix"].text, Data("houseprices-ckpt/model_longtrain.ckpt"));
+  EXPECT_EQ(other.json["latest"].text, Data("houseprices-ckpt/model.ckpt"));
+}
+
+TEST(InspectCliTest, EveryWayToNameOneCheckpoint) {
+  REQUIRE_REALDATA();
+  const std::string prefix = Data("t2t-transformer_test_ckpt/model.ckpt-1");
+  for (const std::string& path : {prefix, prefix + ".index", prefix + ".data-00001-of-00002",
+                                  Data("t2t-transformer_test_ckpt"), Data("t2t-transformer_test_ckpt/checkpoint")}) {
+    CliRun r = Cli({"inspect", path, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << path << ": " << r.err;
+    ASSERT_TRUE(r.json_ok) << path;
+    EXPECT_EQ(r.json["prefix"].text, prefix) << path;
+    EXPECT_EQ(r.json["variables"].size(), 250u) << path;
+  }
+  CliRun r = Cli({"inspect", prefix, "--json"});
+  const Json* step = FindVariable(r.json, "global_step");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ((*step)["shard"].number, 0);  // the 24-byte shard 0
+  // A relative path keeps its spelling.
+  std::string cwd_cmd = "cd " + Quote(kData) + " && " + Quote(kCli) + " inspect t2t-transformer_test_ckpt/model.ckpt-1.index --json";
+  FILE* p = popen(cwd_cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_NE(out.find("\"prefix\":\"t2t-transformer_test_ckpt/model.ckpt-1\""), std::string::npos);
+}
+
+TEST(InspectCliTest, V1FilesAndSavedModels) {
+  REQUIRE_REALDATA();
+  CliRun v1 = Cli({"inspect", Data("haskell-mnist/MNISTWts.ckpt"), "--json"});
+  ASSERT_EQ(v1.exit_code, 0) << v1.err;
+  EXPECT_EQ(v1.json["format"].text, "slices-v1");
+  ASSERT_EQ(v1.json["variables"].size(), 1u);
+  const Json& w = v1.json["variables"][0];
+  EXPECT_EQ(w["name"].text, "weights");
+  EXPECT_EQ(w["shape"].size(), 2u);
+  EXPECT_EQ(w["shape"][0].number, 784);
+  EXPECT_EQ(w["bytes"].number, 784 * 10 * 4);
+  EXPECT_EQ(w["shard"].kind, Json::kNull);
+
+  CliRun shard = Cli({"inspect", Data("serving-session_bundle_half_plus_two/export-00000-of-00001"), "--json"});
+  ASSERT_EQ(shard.exit_code, 0) << shard.err;
+  EXPECT_EQ(shard.json["format"].text, "slices-v1");
+
+  CliRun sm = Cli({"inspect", Data("tfjs-times_three_float"), "--json", "--values"});
+  ASSERT_EQ(sm.exit_code, 0) << sm.err;
+  EXPECT_TRUE(EndsWith(sm.json["prefix"].text, "/variables/variables"));
+  const Json* graph = FindVariable(sm.json, "_CHECKPOINTABLE_OBJECT_GRAPH");
+  ASSERT_NE(graph, nullptr);
+  EXPECT_EQ((*graph)["dtype"].text, "string");
+  ASSERT_EQ((*graph)["values"].size(), 1u);
+  // A serialized proto: a JSON string if it happens to be valid UTF-8, else base64.
+  const Json& g = (*graph)["values"][0];
+  EXPECT_TRUE(g.kind == Json::kString || g.Has("base64"));
+
+  CliRun pb = Cli({"inspect", Data("tfjs-times_three_float/saved_model.pb"), "--json"});
+  ASSERT_EQ(pb.exit_code, 0) << pb.err;
+  EXPECT_EQ(pb.json["prefix"].text, sm.json["prefix"].text);
+}
+
+TEST(InspectCliTest, TensorValues) {
+  REQUIRE_REALDATA();
+  const std::string bias = Data("haskell-mnist/MNISTBias.ckpt");
+  CliRun text = Cli({"inspect", bias, "--tensor", "bias"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  // numpy's print(): 10 float32 values over two lines.
+  EXPECT_NE(text.out.find("\nbias  float32 [10]\n[-0.5352633   0.4027373 "), std::string::npos) << text.out;
+  EXPECT_TRUE(EndsWith(text.out, " -0.3455277 ]\n")) << text.out;
+
+  CliRun j = Cli({"inspect", bias, "--tensor=bias", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const Json& t = j.json["tensor"];
+  EXPECT_EQ(t["name"].text, "bias");
+  EXPECT_EQ(t["dtype"].text, "float32");
+  ASSERT_EQ(t["values"].size(), 10u);
+  EXPECT_EQ(t["values"][0].text, "-0.5352633");  // shortest float32 text
+  ASSERT_TRUE(FindVariable(j.json, "bias")->Has("values"));
+  EXPECT_EQ((*FindVariable(j.json, "bias"))["values"].size(), 10u);
+
+  // Summarized above 1000 elements unless --all.
+  const std::string wts = Data("haskell-mnist/MNISTWts.ckpt");
+  CliRun summary = Cli({"inspect", wts, "--tensor", "weights"});
+  ASSERT_EQ(summary.exit_code, 0);
+  EXPECT_NE(summary.out.find(" ...\n"), std::string::npos);
+  EXPECT_LT(Lines(summary.out), 20);
+  CliRun all = Cli({"inspect", wts, "--tensor", "weights", "--all"});
+  ASSERT_EQ(all.exit_code, 0);
+  EXPECT_EQ(all.out.find("..."), std::string::npos);
+  EXPECT_GT(Lines(all.out), 784);
+}
+
+TEST(InspectCliTest, TensorByObjectPathAndUnknownNames) {
+  REQUIRE_REALDATA();
+  const std::string ckpt = Data("littleruan-iris-sharded");
+  CliRun j = Cli({"inspect", ckpt, "--tensor", "layer-2/bias", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(j.json["tensor"]["name"].text, "layer-2/bias/.ATTRIBUTES/VARIABLE_VALUE");
+  EXPECT_EQ(j.json["tensor"]["values"].size(), 3u);
+  const Json* slot = FindVariable(j.json, "layer-2/bias/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
+  ASSERT_NE(slot, nullptr);
+  EXPECT_TRUE((*slot)["optimizer_slot"].b);
+  EXPECT_EQ((*slot)["shard"].number, 1);
+  const Json* iter = FindVariable(j.json, "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE");
+  ASSERT_NE(iter, nullptr);
+  EXPECT_EQ((*iter)["object_path"].text, "optimizer/iter");
+
+  CliRun unknown = Cli({"inspect", ckpt, "--tensor", "layer-2/bais"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.out, "");
+  EXPECT_EQ(Lines(unknown.err), 1);
+  EXPECT_NE(unknown.err.find("no variable named 'layer-2/bais'; close matches: layer-2/bias"), std::string::npos)
+      << unknown.err;
+  CliRun nothing_close = Cli({"inspect", ckpt, "--tensor", "zzzzzzzzzzzzzzzzzzzz", "--json"});
+  EXPECT_EQ(nothing_close.exit_code, 2);
+  EXPECT_EQ(Lines(nothing_close.err), 1);
+}
+
+TEST(InspectCliTest, VerifyGoodCheckpoint) {
+  REQUIRE_REALDATA();
+  CliRun r = Cli({"inspect", Data("houseprices-ckpt"), "--verify"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(EndsWith(r.out, "\nverified 34 tensors, 18088 bytes, 0 corrupt\n")) << r.out;
+  CliRun j = Cli({"inspect", Data("t2t-transformer_test_ckpt"), "--verify", "--json"});
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(j.json["verify"]["tensors"].number, 250);
+  EXPECT_EQ(j.json["verify"]["corrupt"].size(), 0u);
+  EXPECT_EQ(j.json.order.back(), "warnings");
+}
+
+TEST(InspectCliTest, VerifyFindsAFlippedByte) {
+  REQUIRE_REALDATA();
+  const std::string dir = CopyToTemp("houseprices-ckpt", {"model.ckpt.index", "model.ckpt.data-00000-of-00001"});
+  const std::string data = dir + "/model.ckpt.data-00000-of-00001";
+  std::string bytes = ReadFile(data);
+  ASSERT_EQ(bytes.size(), 18088u);
+  // Listing does not read tensor data: still fine.
+  EXPECT_EQ(Cli({"inspect", dir}).exit_code, 0);
+  bytes[100] ^= 0x10;  // inside the first tensor written
+  WriteFile(data, bytes);
+  CliRun r = Cli({"inspect", dir, "--verify"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("CORRUPT  "), std::string::npos) << r.out;
+  EXPECT_TRUE(EndsWith(r.out, ", 1 corrupt\n")) << r.out;
+  CliRun j = Cli({"inspect", dir, "--verify", "--json"});
+  EXPECT_EQ(j.exit_code, 1);
+  ASSERT_TRUE(j.json_ok);
+  ASSERT_EQ(j.json["verify"]["corrupt"].size(), 1u);
+  const Json& bad = j.json["verify"]["corrupt"][0];
+  EXPECT_NE(bad["error"].text.find(data), std::string::npos) << bad["error"].text;  // names the file
+  // Asking for that tensor's values fails with exit 3, the JSON still printed.
+  CliRun v = Cli({"inspect", dir, "--tensor", bad["name"].text, "--json"});
+  EXPECT_EQ(v.exit_code, 3);
+  ASSERT_TRUE(v.json_ok);
+  EXPECT_TRUE(v.json["tensor"].Has("error"));
+  EXPECT_FALSE(v.json["tensor"].Has("values"));
+  EXPECT_EQ(Lines(v.err), 1);
+
+  // A truncated data file: every tensor past the end is reported.
+  WriteFile(data, bytes.substr(0, 9000));
+  CliRun t = Cli({"inspect", dir, "--verify"});
+  EXPECT_EQ(t.exit_code, 1);
+  EXPECT_EQ(t.out.find(", 0 corrupt"), std::string::npos);
+}
+
+TEST(InspectCliTest, DamagedIndexIsAnOpenError) {
+  REQUIRE_REALDATA();
+  const std::string dir = CopyToTemp("houseprices-ckpt", {"model.ckpt.index", "model.ckpt.data-00000-of-00001"});
+  const std::string index = dir + "/model.ckpt.index";
+  std::string bytes = ReadFile(index);
+  bytes[bytes.size() / 3] ^= 0x40;
+  WriteFile(index, bytes);
+  CliRun r = Cli({"inspect", index});
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(Lines(r.err), 1);
+  EXPECT_EQ(r.err.rfind("ckptview: " + index, 0), 0u) << r.err;
+  // Byte sweep over the whole index: never a crash, always 0 or 3 with one line.
+  const std::string clean = ReadFile(Data("houseprices-ckpt/model.ckpt.index"));
+  for (size_t i = 0; i < clean.size(); i += 37) {
+    std::string damaged = clean;
+    damaged[i] ^= 0xff;
+    WriteFile(index, damaged);
+    CliRun s = Cli({"inspect", index, "--verify", "--json"});
+    EXPECT_TRUE(s.exit_code == 0 || s.exit_code == 1 || s.exit_code == 3) << i << ": " << s.exit_code;
+    if (s.exit_code == 3) EXPECT_EQ(Lines(s.err), 1) << i << ": " << s.err;
+    else EXPECT_TRUE(s.json_ok) << i;
+  }
+}
+
+TEST(InspectCliTest, ValuesOfAnIncompleteCheckpoint) {
+  REQUIRE_REALDATA();
+  // model.ckpt-0.data-00001-of-00002 is missing: listing works, values fail.
+  CliRun j = Cli({"inspect", Data("t5-mtf_tiny-bf16-PARTIAL"), "--json", "--values"});
+  EXPECT_EQ(j.exit_code, 3);
+  ASSERT_TRUE(j.json_ok) << j.out.substr(0, 200);
+  EXPECT_EQ(Lines(j.err), 1) << j.err;
+  int errors = 0, values = 0;
+  for (const Json& v : j.json["variables"].items) {
+    if (v.Has("error")) {
+      ++errors;
+      EXPECT_NE(v["error"].text.find("model.ckpt-0.data-00001-of-00002"), std::string::npos);
+      EXPECT_FALSE(v.Has("values"));
+    }
+    if (v.Has("values")) ++values;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_GT(values, 0);  // the tensors in shard 0
+  bool warned = false;
+  for (const Json& w : j.json["warnings"].items) warned |= w.text.find("data-00001-of-00002") != std::string::npos;
+  EXPECT_TRUE(warned);
+  CliRun text = Cli({"inspect", Data("t5-mtf_tiny-bf16-PARTIAL")});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("bfloat16"), std::string::npos);
+}
+
+TEST(InspectCliTest, ValuesOfEveryDTypeAreJson) {
+  REQUIRE_REALDATA();
+  // int64 scalars, float variables and string object graphs all encode, one value per element.
+  for (const char* rel : {"tfjs-int64_multiply", "rust-regression_savedmodel", "tfnet-python_func_model"}) {
+    CliRun r = Cli({"inspect", Data(rel), "--json", "--values"});
+    ASSERT_EQ(r.exit_code, 0) << rel << ": " << r.err;
+    ASSERT_TRUE(r.json_ok) << rel;
+    for (const Json& v : r.json["variables"].items) {
+      ASSERT_TRUE(v.Has("values")) << rel << " " << v["name"].text;
+      double n = 1;
+      for (const Json& d : v["shape"].items) n *= d.number;
+      EXPECT_EQ(v["values"].size(), size_t(n)) << rel << " " << v["name"].text;
+      if (v["dtype"].text == "int64") {
+        for (const Json& x : v["values"].items) EXPECT_EQ(x.text.find('.'), std::string::npos);
+      }
+    }
+  }
+}
+
+}  // namespace
