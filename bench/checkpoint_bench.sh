@@ -8,8 +8,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d /tmp/ckptbench.XXXX)}
-native=$here/build/native/src/cli/ckptview
-make=$here/build/native/bench/make_checkpoint
+build=${CKPT_BUILD_DIR:-$here/build/native}
+native=$build/src/cli/ckptview
+make=$build/bench/make_checkpoint
 wasm=$here/build/wasm-node/src/cli/ckptview.js
 mkdir -p "$work"
 

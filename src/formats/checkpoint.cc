@@ -63,6 +63,10 @@ Result<Tensor> Checkpoint::Read(std::string_view key, FileSource& source) const 
   return DecodeChunks(key, chunks, &crcs);
 }
 
+Status Checkpoint::Verify(std::string_view key, FileSource& source) const {
+  return Read(key, source).status();
+}
+
 void Checkpoint::FinishVariables() {
   std::sort(variables_.begin(), variables_.end(),
             [](const VariableInfo& a, const VariableInfo& b) { return a.key < b.key; });

@@ -78,6 +78,10 @@ class Checkpoint {
   // RangesFor + FileSource::ReadRange + Decode, reading straight into the
   // buffer that becomes the tensor.
   Result<Tensor> Read(std::string_view key, FileSource& source) const;
+  // Checks every checksum of `key` as Read does, but streams fixed-size
+  // tensors through a small reused buffer instead of building the tensor, so
+  // verifying a checkpoint costs about what reading its bytes costs.
+  virtual Status Verify(std::string_view key, FileSource& source) const;
 
   // TF2 object-based checkpoints: fills object_path and optimizer_slot from a
   // serialized TrackableObjectGraph (the `_CHECKPOINTABLE_OBJECT_GRAPH`

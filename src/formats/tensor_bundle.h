@@ -94,6 +94,7 @@ class BundleCheckpoint : public Checkpoint {
                                                         const std::vector<FileInfo>& files);
 
   Result<std::vector<ByteRange>> RangesFor(std::string_view key) const override;
+  Status Verify(std::string_view key, FileSource& source) const override;
 
   const BundleHeader& header() const { return header_; }
   // Any entry of the index, including slice entries; null if absent.

@@ -47,6 +47,22 @@ TEST(Crc32cTest, UnalignedInputsAgree) {
   }
 }
 
+TEST(Crc32cTest, ThreeStreamPathMatchesTableAcrossBlockBoundaries) {
+  // Lengths around the 3x256 and 3x8192 block sizes of the interleaved path.
+  std::vector<uint8_t> data(3 * 8192 * 2 + 3 * 256 * 2 + 40);
+  uint32_t x = 1;
+  for (uint8_t& b : data) b = uint8_t((x = x * 1103515245u + 12345u) >> 24);
+  for (size_t len : {size_t{767}, size_t{768}, size_t{769}, size_t{3 * 8192 - 1}, size_t{3 * 8192},
+                     size_t{3 * 8192 + 768 + 9}, data.size() - 1, data.size()}) {
+    for (size_t off : {size_t{0}, size_t{1}}) {
+      if (off + len > data.size()) continue;
+      EXPECT_EQ(Extend(0x12345678u, data.data() + off, len),
+                ExtendPortableForTest(0x12345678u, data.data() + off, len))
+          << len << "+" << off;
+    }
+  }
+}
+
 TEST(Crc32cTest, MaskRotatesAndAddsDelta) {
   EXPECT_EQ(Mask(0), 0xA282EAD8u);
   for (uint32_t v : {0u, 1u, 0x12345678u, 0xffffffffu, Of("foo")}) {
