@@ -9,6 +9,7 @@
 #include "cli/freeze_command.h"
 #include "cli/graph_command.h"
 #include "cli/inspect.h"
+#include "cli/layout_command.h"
 
 namespace ckptview::cli {
 namespace {
@@ -20,6 +21,8 @@ const Command kCommands[] = {
      PrintGraphUsage},
     {"freeze", "variables to constants in one GraphDef, as TensorFlow's freeze_graph.py", RunFreeze,
      PrintFreezeUsage},
+    {"layout", "lay out a graph: positions, edge routes, crossings, timings", RunLayout,
+     PrintLayoutUsage},
 };
 
 void PrintUsage(std::FILE* out) {
