@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/bundle_writer.h"
+#include "formats/tensor_bundle.h"
 
 using namespace ckptview;
 
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
   }
   if (variables < 1) return Fail("--variables must be >= 1");
 
-  std::string data_path = formats::DataFileName(prefix, 0, 1);
+  std::string data_path = formats::BundleDataFilename(prefix, 0, 1);
   FILE* data = std::fopen(data_path.c_str(), "wb");
   if (!data) return Fail("cannot write " + data_path);
   formats::BundleWriter writer([data, &data_path](std::string_view bytes) {

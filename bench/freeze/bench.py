@@ -3,17 +3,20 @@
 
     bench.py --workdir W --ckptview BIN --tf-python PY [--runs 2]
 
-Runs the contenders interleaved (ckptview, TF, ckptview, TF, ...), each run
-preceded by `sync` (no dirty pages of an earlier run left to throttle this
+Runs the contenders interleaved (dd, ckptview, TF, dd, ckptview, TF, ...;
+dd copies the .data file to a new file: the bare I/O of writing the
+constants), each run preceded by `sync` (no dirty pages of an earlier run left to throttle this
 run's writes) and a read of the model's files (warm page cache for both).
 Wall time and peak RSS come from os.wait4's rusage of the child. Keeps the
-best wall time per contender and the largest peak RSS seen.
+best wall time per contender and the largest peak RSS seen; then runs
+check.py on the outputs, prints the table and writes W/result.json.
 """
 import argparse
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,18 +30,20 @@ def warm(paths):
                 pass
 
 
-def run_timed(cmd, stdout=subprocess.DEVNULL):
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
-    out = p.stdout.read() if stdout == subprocess.PIPE else b""
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall_ms = (time.perf_counter() - t0) * 1000.0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        sys.stderr.write(err.decode(errors="replace"))
-        raise SystemExit(f"bench: {' '.join(cmd)} exited with {p.returncode}")
-    return wall_ms, ru.ru_maxrss / 1024.0, out
+def run_timed(cmd):
+    """Runs cmd; returns (wall ms, peak RSS MB of the child, its stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall_ms = (time.perf_counter() - t0) * 1000.0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if p.returncode != 0:
+            sys.stderr.write(err.read().decode(errors="replace"))
+            raise SystemExit(f"bench: {' '.join(cmd)} exited with {p.returncode}")
+        return wall_ms, ru.ru_maxrss / 1024.0, out.read()
 
 
 def main():
@@ -59,11 +64,22 @@ def main():
     inputs = [os.path.join(model, n) for n in sorted(os.listdir(model))
               if n.startswith("model.ckpt")]
     output_node = info["output_node"]
-    env_quiet = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    os.environ.update(env_quiet)
+    prefix = os.path.join(model, info["prefix"])
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-    ck, tf = [], []
+    data_file = next(p for p in inputs if ".data-" in p)
+    ck, tf, floor = [], [], []
     for r in range(1, args.runs + 1):
+        # The I/O floor: copy the data file (all the constants' bytes) to a
+        # new file in the same folder, as read()/write() in 16 MiB blocks.
+        dd_out = os.path.join(out_dir, f"dd.{r}.bin")
+        os.sync()
+        warm(inputs)
+        wall, rss, _ = run_timed(["dd", f"if={data_file}", f"of={dd_out}", "bs=16M", "status=none"])
+        floor.append({"wall_ms": wall, "peak_mb": rss})
+        print(f"  run {r}: dd floor   {wall:9.0f} ms  {rss:8.1f} MB", file=sys.stderr)
+        os.unlink(dd_out)
+
         # ckptview, the short form a user would type.
         ck_out = os.path.join(out_dir, f"ckptview.{r}.pb")
         os.sync()
@@ -73,27 +89,94 @@ def main():
         ck.append({"wall_ms": wall, "peak_mb": rss, "out": ck_out})
         print(f"  run {r}: ckptview   {wall:9.0f} ms  {rss:8.1f} MB", file=sys.stderr)
 
-        # TensorFlow, freeze_graph.py's steps.
+        # TensorFlow: freeze_graph.py's freeze_graph(), timed inside.
         tf_out = os.path.join(out_dir, f"tensorflow.{r}.pb")
         os.sync()
         warm(inputs)
         wall, rss, out = run_timed([args.tf_python, os.path.join(HERE, "tf_freeze.py"),
-                                    info["meta"], info["prefix"], output_node, tf_out],
-                                   stdout=subprocess.PIPE)
+                                    prefix + ".meta", prefix, output_node, tf_out])
         inner = json.loads(out.decode().strip().splitlines()[-1])
         tf.append({"wall_ms": wall, "peak_mb": rss, "inner": inner, "out": tf_out})
         print(f"  run {r}: TensorFlow {wall:9.0f} ms  {rss:8.1f} MB  "
               f"(freeze+write {inner['freeze_write_ms']} ms)", file=sys.stderr)
 
-    result = {
-        "info": info,
-        "runs": args.runs,
-        "ckptview": ck,
-        "tensorflow": tf,
-        "loadavg": os.getloadavg(),
-    }
-    json.dump(result, sys.stdout)
+    loadavg = os.getloadavg()
+
+    # Same nodes and constants; reference sizes.
+    others = [x["out"] for x in ck[1:] + tf[1:]]
+    check_out = subprocess.run([args.tf_python, os.path.join(HERE, "check.py"), ck[0]["out"],
+                                tf[0]["out"], prefix] + others,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check_out.returncode != 0:
+        sys.stderr.write(check_out.stderr.decode(errors="replace"))
+        raise SystemExit("bench: check.py failed")
+    check_out = check_out.stdout
+    check = json.loads(check_out.decode().strip().splitlines()[-1])
+    for o in others:
+        os.unlink(o)
+
+    result = {"info": info, "runs": args.runs, "ckptview": ck, "tensorflow": tf,
+              "io_floor": floor, "check": check, "ckptview_path": args.ckptview, "loadavg": loadavg, "nproc": os.cpu_count()}
+    with open(os.path.join(args.workdir, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print_table(result)
+    return 0 if check["ok"] else 1
+
+
+def print_table(r):
+    info, check = r["info"], r["check"]
+    ck_ms = min(x["wall_ms"] for x in r["ckptview"])
+    ck_mb = max(x["peak_mb"] for x in r["ckptview"])
+    tf_ms = min(x["wall_ms"] for x in r["tensorflow"])
+    tf_mb = max(x["peak_mb"] for x in r["tensorflow"])
+    tf_fw = min(x["inner"]["freeze_write_ms"] for x in r["tensorflow"])
+    tf_imp = min(x["inner"]["import_tf_ms"] for x in r["tensorflow"])
+    tf_after_import = max(x["inner"]["peak_rss_after_import_mb"] for x in r["tensorflow"])
+    MB = 1 << 20
+    largest, graph = check["largest_tensor_bytes"], check["graph_bytes"]
+    ref_mb = (largest + graph) / MB
+
+    print(f"freeze benchmark: {check['nodes']:,} nodes, {check['frozen_variables']} variables, "
+          f"{check['constant_bytes'] / MB:,.0f} MiB of float32 ({os.cpu_count()} cores, "
+          f"load {r['loadavg'][0]:.1f}; best of {r['runs']} for ms, largest of {r['runs']} for peak MB)")
+    print(f"{'what':<62} {'ms':>9} {'peak MB':>9} {'row/ckptview':>13}")
+    print(f"{'ckptview freeze (whole process)':<62} {ck_ms:9.0f} {ck_mb:9.1f} {'':>13}")
+    dd_ms = min(x["wall_ms"] for x in r["io_floor"])
+    print(f"{'I/O floor: dd the .data file to a new file (no fsync)':<62} {dd_ms:9.0f} "
+          f"{max(x['peak_mb'] for x in r['io_floor']):9.1f} {dd_ms / ck_ms:12.2f}x")
+    print(f"{'TensorFlow freeze (whole: python, import, freeze, write)':<62}"
+          f" {tf_ms:9.0f} {tf_mb:9.1f} {tf_ms / ck_ms:12.1f}x")
+    print(f"{'  of which import tensorflow':<62} {tf_imp:9.0f} {tf_after_import:9.1f}")
+    print(f"{'  of which freeze + write (in Python)':<62} {tf_fw:9.0f} {tf_mb:9.1f} {tf_fw / ck_ms:12.1f}x")
+    best = min(r["tensorflow"], key=lambda x: x["inner"]["freeze_write_ms"])["inner"]
+    for key, label in (("load_restore_ms", "parse .meta, import_meta_graph, restore"),
+                       ("convert_ms", "convert_variables_to_constants"),
+                       ("write_ms", "SerializeToString + write")):
+        print(f"{'    ' + label:<62} {best[key]:9.0f}")
+    print(f"memory: TensorFlow peak / ckptview peak = {tf_mb / ck_mb:.1f}x")
+    print(f"reference: largest tensor {largest:,} B ({check['largest_tensor']}), graph without constants "
+          f"{graph:,} B; sum {ref_mb:.1f} MiB")
+    ratio = ck_mb / ref_mb
+    print(f"ckptview: {r['ckptview_path']}; runs (ms): ckptview "
+          f"{', '.join(str(round(x['wall_ms'])) for x in r['ckptview'])}; TensorFlow "
+          f"{', '.join(str(round(x['wall_ms'])) for x in r['tensorflow'])}; dd "
+          f"{', '.join(str(round(x['wall_ms'])) for x in r['io_floor'])}")
+    print(f"20x of TensorFlow's freeze + write needs <= {tf_fw / 20:.0f} ms; the I/O floor alone is "
+          f"{dd_ms:.0f} ms")
+    print(f"goal speed >= 20x (vs TF's freeze + write alone): {tf_fw / ck_ms:.1f}x  "
+          f"{'MET' if tf_fw / ck_ms >= 20 else 'MISSED'} (vs whole process {tf_ms / ck_ms:.1f}x "
+          f"{'MET' if tf_ms / ck_ms >= 20 else 'MISSED'})")
+    print(f"goal peak < 1.5x (largest tensor + graph): ckptview peak / {ref_mb:.1f} MiB = {ratio:.2f}x  "
+          f"{'MET' if ratio < 1.5 else 'MISSED'}")
+    print(f"check: {'OK' if check['ok'] else 'FAILED'}: same {check['nodes']:,} node names"
+          f"{', same NodeDefs and constants' if check['ok'] else ''}; "
+          f"{len(check['sampled'])} constants equal to the checkpoint value by value "
+          f"({', '.join(s['name'] for s in check['sampled'])})")
+    for p in check["problems"]:
+        print(f"  problem: {p}")
+    for k, v in check["bytes_compare"].items():
+        print(f"bytes: {k}: {v}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

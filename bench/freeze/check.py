@@ -80,7 +80,7 @@ def main():
         problems.append(f"{consts} frozen variables, the checkpoint has {len(var_shapes)}")
 
     # A few constants value by value against the checkpoint (numpy decode).
-    sample = sorted(var_shapes)[:: max(1, len(var_shapes) // 4)] + [largest[0]]
+    sample = [largest[0]] + sorted(var_shapes)[1:: max(1, len(var_shapes) // 5)]
     sampled = []
     for name in dict.fromkeys(sample):
         node = tf_by_name[name]

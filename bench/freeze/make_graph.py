@@ -41,7 +41,7 @@ def main():
     per_layer = (w * w + w + sr * w) * 4
     layers = max(1, round((args.mib * 2**20 - big) / per_layer))
     params = {"nodes": args.nodes, "mib": args.mib, "width": w, "in_width": iw,
-              "side_rows": sr, "layers": layers, "version": 1}
+              "side_rows": sr, "layers": layers, "version": 2}
 
     out_dir = os.path.join(args.workdir, "model")
     info_path = os.path.join(out_dir, "info.json")
@@ -108,7 +108,7 @@ def main():
                     h = c
         out = tf.identity(h, name="output")
 
-        saver = v1.train.Saver()
+        saver = v1.train.Saver(save_relative_paths=True)  # folder can move
         build_s = time.time() - t0
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())
@@ -124,8 +124,7 @@ def main():
 
     info = {
         "params": params,
-        "prefix": prefix,
-        "meta": prefix + ".meta",
+        "prefix": os.path.basename(prefix),  # relative to the model folder
         "output_node": out.op.name,
         "graph_nodes": len(graph_def.node),
         "frozen_nodes": len(sub.node),

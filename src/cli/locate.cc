@@ -8,6 +8,7 @@
 
 #include "formats/checkpoint_state.h"
 #include "formats/checkpoint_v1.h"
+#include "formats/tensor_bundle.h"
 
 namespace ckptview::cli {
 namespace {
@@ -21,21 +22,6 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// "<prefix>.data-00000-of-00001" -> "<prefix>".
-bool BundleDataPrefix(const std::string& name, std::string* prefix) {
-  const size_t dot = name.rfind(".data-");
-  if (dot == std::string::npos) return false;
-  const std::string rest = name.substr(dot + 6);
-  const size_t of = rest.find("-of-");
-  if (of == std::string::npos || of == 0 || of + 4 >= rest.size()) return false;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    if (i >= of && i < of + 4) continue;
-    if (rest[i] < '0' || rest[i] > '9') return false;
-  }
-  *prefix = name.substr(0, dot);
-  return true;
-}
-
 int FindPrefix(const Discovery& d, const std::string& prefix) {
   for (size_t i = 0; i < d.checkpoints.size(); ++i) {
     if (d.checkpoints[i].prefix == prefix) return int(i);
@@ -43,31 +29,19 @@ int FindPrefix(const Discovery& d, const std::string& prefix) {
   return -1;
 }
 
-// The latest checkpoint a state file names (shallowest state file first).
-// A path written on another machine ("/tmp/run/model.ckpt-5") resolves to the
-// same name in the state file's folder; `note` then says so.
-std::string LatestFromStateFiles(const Discovery& d, std::string* note) {
-  std::vector<std::string> prefixes;
-  for (const CheckpointRef& c : d.checkpoints) prefixes.push_back(c.prefix);
-  std::vector<size_t> order(d.state_files.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::count(d.state_files[a].begin(), d.state_files[a].end(), '/') <
-           std::count(d.state_files[b].begin(), d.state_files[b].end(), '/');
-  });
-  for (size_t i : order) {
-    const std::string& named = d.states[i].model_checkpoint_path;
-    std::string latest = formats::ResolveCheckpointPath(PathDirName(d.state_files[i]), named, prefixes);
-    if (latest.empty()) continue;
-    struct stat st;
-    if (formats::IsAbsolutePath(named) && stat((named + ".index").c_str(), &st) != 0 &&
-        stat(named.c_str(), &st) != 0) {
-      *note = d.state_files[i] + ": names " + named + ", which does not exist here; using the " +
-              PathBaseName(latest) + " next to the state file";
-    }
-    return latest;
+// A state file written on another machine names "/tmp/run/model.ckpt-5",
+// which discovery resolved to the same name next to the state file: says so
+// ("" if the preferred checkpoint is not from a state file, or is as named).
+std::string StaleStateFileNote(const Discovery& d) {
+  if (d.preferred_state < 0) return "";
+  const std::string& state_file = d.state_files[size_t(d.preferred_state)];
+  const std::string& named = d.states[size_t(d.preferred_state)].model_checkpoint_path;
+  struct stat st;
+  if (!formats::IsAbsolutePath(named) || stat((named + ".index").c_str(), &st) == 0 || stat(named.c_str(), &st) == 0) {
+    return "";
   }
-  return "";
+  return state_file + ": names " + named + ", which does not exist here; using the " +
+         PathBaseName(d.checkpoints[size_t(d.preferred)].prefix) + " next to the state file";
 }
 
 std::string ListFound(const Discovery& d) {
@@ -156,7 +130,7 @@ Result<LocatedCheckpoint> LocateCheckpoint(const std::string& path) {
       std::string prefix;
       if (EndsWith(base, ".index")) {
         want = base.substr(0, base.size() - 6);
-      } else if (BundleDataPrefix(base, &prefix)) {
+      } else if (formats::ParseBundleDataFilename(base, &prefix)) {
         want = prefix;
       } else if (EndsWith(base, ".meta")) {
         want = base.substr(0, base.size() - 5);
@@ -190,8 +164,8 @@ Result<LocatedCheckpoint> LocateCheckpoint(const std::string& path) {
   loc.source = std::move(opened->source);
   loc.discovery = std::move(opened->discovery);
   const Discovery& d = loc.discovery;
-  std::string stale;
-  loc.latest = LatestFromStateFiles(d, &stale);
+  if (d.preferred_state >= 0) loc.latest = d.checkpoints[size_t(d.preferred)].prefix;
+  const std::string stale = StaleStateFileNote(d);
   if (!stale.empty()) loc.notes.push_back(loc.DisplayError(stale));
 
   if (saved_model) {

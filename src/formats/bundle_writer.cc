@@ -1,19 +1,11 @@
 #include "formats/bundle_writer.h"
 
-#include <cstdio>
-
 #include "base/coding.h"
 #include "base/crc32c.h"
 #include "formats/sstable_builder.h"
 #include "tensor_bundle.pb.h"
 
 namespace ckptview::formats {
-
-std::string DataFileName(const std::string& prefix, int shard, int num_shards) {
-  char suffix[48];
-  std::snprintf(suffix, sizeof suffix, ".data-%05d-of-%05d", shard, num_shards);
-  return prefix + suffix;
-}
 
 Status BundleWriter::Append(std::string_view bytes) {
   offset_ += bytes.size();

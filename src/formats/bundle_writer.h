@@ -41,6 +41,4 @@ class BundleWriter {
   std::map<std::string, std::string> entries_;  // key -> serialized BundleEntryProto
 };
 
-std::string DataFileName(const std::string& prefix, int shard, int num_shards);
-
 }  // namespace ckptview::formats

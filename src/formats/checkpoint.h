@@ -27,7 +27,15 @@ struct VariableInfo {
   std::string key;          // checkpoint key, e.g. "dense/kernel" or "x/.ATTRIBUTES/VARIABLE_VALUE"
   DType dtype = DType::kInvalid;
   Shape shape;              // full shape (for partitioned variables: the whole tensor)
-  uint64_t bytes = 0;       // stored bytes (sum over slices)
+  // Stored bytes as each format records them, so V1 and V2 figures differ:
+  //   V2: the BundleEntryProto `size`, the tensor's bytes in its data file
+  //       (fixed-size dtypes: elements x dtype size; strings: varint lengths,
+  //       4-byte length checksum and string bytes), summed over the slice
+  //       entries present for a partitioned tensor.
+  //   V1: the size of the serialized SavedTensorSlices record (name, slice and
+  //       TensorProto; uncompressed), summed over the slices whose records
+  //       were found.
+  uint64_t bytes = 0;
   int shard = -1;           // data file index, -1 when spread over several (slices) or V1
   int num_slices = 0;       // 0 = stored whole; N = partitioned into N slices
   std::string object_path;  // TF2: readable path from the object graph ("model/dense/kernel"),

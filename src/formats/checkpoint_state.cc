@@ -4,6 +4,8 @@
 // string literals, ';' or ',' separators).
 #include "formats/checkpoint_state.h"
 
+#include <cstdlib>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -215,11 +217,12 @@ class TextParser {
                                   ((text_[end] == '+' || text_[end] == '-') && end > pos_ &&
                                    (text_[end - 1] == 'e' || text_[end - 1] == 'E'))))
       ++end;
-    double v = 0;
-    const char* first = text_.data() + pos_;
-    const char* last = text_.data() + end;
-    auto [ptr, ec] = std::from_chars(first, last, v);
-    if (end == pos_ || ec != std::errc() || ptr != last) {
+    // strtod on a NUL-terminated copy: emscripten 3.1.6's libc++ has no
+    // from_chars for double.
+    const std::string literal = text_.substr(pos_, end - pos_);
+    char* parsed_end = nullptr;
+    const double v = end == pos_ ? 0 : std::strtod(literal.c_str(), &parsed_end);
+    if (end == pos_ || parsed_end != literal.c_str() + literal.size()) {
       pos_ = start;
       return Error("expected a number");
     }

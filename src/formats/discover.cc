@@ -27,20 +27,6 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
-// `<prefix>.data-DDDDD-of-NNNNN`: never a table, never sniffed.
-bool IsBundleDataName(const std::string& path) {
-  const size_t dot = path.rfind(".data-");
-  if (dot == std::string::npos) return false;
-  std::string rest = path.substr(dot + 6);
-  const size_t of = rest.find("-of-");
-  if (of == std::string::npos || of == 0 || of + 4 >= rest.size()) return false;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    if (i >= of && i < of + 4) continue;
-    if (rest[i] < '0' || rest[i] > '9') return false;
-  }
-  return true;
-}
-
 // Graph-carrying files the graph layer opens. Known non-graph .pb files
 // that sit in SavedModel folders are left out.
 bool IsGraphFileName(const std::string& base) {
@@ -141,7 +127,7 @@ Result<Discovery> Discover(FileSource& source) {
       if (StartsWith(base, "saved_model.")) saved_model_dirs.insert(PathDirName(f.path));
       continue;
     }
-    if (IsBundleDataName(f.path)) continue;
+    if (ParseBundleDataFilename(f.path, nullptr)) continue;  // never a table, never sniffed
 
     bool is_table = false;
     std::string key, value;
@@ -240,6 +226,7 @@ Result<Discovery> Discover(FileSource& source) {
       d.warnings.push_back(d.state_files[i] + ": latest checkpoint " + st.model_checkpoint_path + " is missing");
     } else if (d.preferred < 0) {
       d.preferred = int(std::find(prefixes.begin(), prefixes.end(), latest) - prefixes.begin());
+      d.preferred_state = int(i);
     }
     for (const std::string& p : st.all_model_checkpoint_paths) {
       if (p != st.model_checkpoint_path && ResolveCheckpointPath(dir, p, prefixes).empty()) {

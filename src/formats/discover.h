@@ -21,7 +21,11 @@ struct CheckpointRef {
 
 struct Discovery {
   std::vector<CheckpointRef> checkpoints;  // every complete checkpoint found
-  int preferred = -1;                      // index into checkpoints to open first (state file's latest, else the only one), -1 if none
+  // Index into checkpoints to open first (a state file's latest, else the
+  // newest by step), -1 if none; and the index into state_files of the state
+  // file that named it, -1 if none did.
+  int preferred = -1;
+  int preferred_state = -1;
   std::vector<std::string> state_files;    // `checkpoint` state files found
   std::vector<CheckpointState> states;     // parallel to state_files
   std::vector<std::string> graph_files;    // .meta / GraphDef / SavedModel files (opened by the graph layer)

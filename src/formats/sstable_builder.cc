@@ -30,32 +30,32 @@ std::string FindShortSuccessor(const std::string& key) {
   return key;
 }
 
-void SSTableBuilder::Block::Add(std::string_view key, std::string_view value) {
+void BlockBuilder::Add(std::string_view key, std::string_view value) {
   size_t shared = 0;
-  if (counter < restart_interval) {
-    size_t min_len = std::min(last_key.size(), key.size());
-    while (shared < min_len && last_key[shared] == key[shared]) ++shared;
+  if (counter_ < restart_interval_) {
+    size_t min_len = std::min(last_key_.size(), key.size());
+    while (shared < min_len && last_key_[shared] == key[shared]) ++shared;
   } else {
-    PutFixed32(&restarts, uint32_t(buffer.size()));
-    ++num_restarts;
-    counter = 0;
+    PutFixed32(&restarts_, uint32_t(buffer_.size()));
+    ++num_restarts_;
+    counter_ = 0;
   }
-  PutVarint32(&buffer, uint32_t(shared));
-  PutVarint32(&buffer, uint32_t(key.size() - shared));
-  PutVarint32(&buffer, uint32_t(value.size()));
-  buffer.append(key.substr(shared));
-  buffer.append(value);
-  last_key.assign(key);
-  ++counter;
+  PutVarint32(&buffer_, uint32_t(shared));
+  PutVarint32(&buffer_, uint32_t(key.size() - shared));
+  PutVarint32(&buffer_, uint32_t(value.size()));
+  buffer_.append(key.substr(shared));
+  buffer_.append(value);
+  last_key_.assign(key);
+  ++counter_;
 }
 
-std::string SSTableBuilder::Block::Finish() {
+std::string BlockBuilder::Finish() {
   std::string out;
-  out.swap(buffer);
+  out.swap(buffer_);
   PutFixed32(&out, 0);  // the first restart point
-  out += restarts;
-  PutFixed32(&out, uint32_t(num_restarts));
-  *this = Block(restart_interval);
+  out += restarts_;
+  PutFixed32(&out, uint32_t(num_restarts_));
+  *this = BlockBuilder(restart_interval_);
   return out;
 }
 
@@ -71,7 +71,7 @@ void SSTableBuilder::WriteBlock(const std::string& contents, std::string* handle
 }
 
 void SSTableBuilder::FlushDataBlock() {
-  if (data_.buffer.empty()) return;
+  if (data_.empty()) return;
   WriteBlock(data_.Finish(), &pending_handle_);
 }
 
@@ -80,7 +80,7 @@ Status SSTableBuilder::Add(std::string_view key, std::string_view value) {
     return Status::Error("sstable keys out of order: \"" + std::string(key) + "\" after \"" +
                          last_key_ + "\"");
   // TF flushes before an overly large entry (kOverlyLargeBlockRatio = 2).
-  if (has_entries_ && key.size() + value.size() >= 2 * kBlockSize) FlushDataBlock();
+  if (has_entries_ && key.size() + value.size() >= 2 * options_.block_size) FlushDataBlock();
   if (!pending_handle_.empty()) {
     index_.Add(FindShortestSeparator(last_key_, key), pending_handle_);
     pending_handle_.clear();
@@ -88,14 +88,14 @@ Status SSTableBuilder::Add(std::string_view key, std::string_view value) {
   data_.Add(key, value);
   last_key_.assign(key);
   has_entries_ = true;
-  if (data_.SizeEstimate() >= kBlockSize) FlushDataBlock();
+  if (data_.SizeEstimate() >= options_.block_size) FlushDataBlock();
   return Status::Ok();
 }
 
 std::string SSTableBuilder::Finish() {
   FlushDataBlock();
   std::string metaindex_handle;
-  WriteBlock(Block{}.Finish(), &metaindex_handle);
+  WriteBlock(BlockBuilder().Finish(), &metaindex_handle);
   if (!pending_handle_.empty()) {
     index_.Add(FindShortSuccessor(last_key_), pending_handle_);
     pending_handle_.clear();
@@ -109,7 +109,7 @@ std::string SSTableBuilder::Finish() {
   out_ += footer;
   std::string result;
   result.swap(out_);
-  *this = SSTableBuilder();
+  *this = SSTableBuilder(options_);
   return result;
 }
 

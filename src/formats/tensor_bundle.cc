@@ -215,6 +215,20 @@ std::string BundleDataFilename(const std::string& prefix, int shard, int num_sha
   return prefix + buf;
 }
 
+bool ParseBundleDataFilename(const std::string& name, std::string* prefix) {
+  const size_t dot = name.rfind(".data-");
+  if (dot == std::string::npos) return false;
+  const std::string_view rest = std::string_view(name).substr(dot + 6);
+  const size_t of = rest.find("-of-");
+  if (of == std::string_view::npos || of == 0 || of + 4 >= rest.size()) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (i >= of && i < of + 4) continue;
+    if (rest[i] < '0' || rest[i] > '9') return false;
+  }
+  if (prefix) *prefix = name.substr(0, dot);
+  return true;
+}
+
 Status CheckBundleEntrySize(const BundleEntry& entry) {
   const DType dtype = DType(entry.dtype);
   const int64_t n = NumElements(entry.shape);

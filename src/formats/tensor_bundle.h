@@ -72,6 +72,9 @@ Result<BundleEntry> ParseBundleEntry(ByteView value);
 
 // "<prefix>.data-00000-of-00001" (naming.cc: %05d, more digits if needed).
 std::string BundleDataFilename(const std::string& prefix, int shard, int num_shards);
+// The reverse: true if `name` is "<prefix>.data-<digits>-of-<digits>", and
+// then sets *prefix (if not null).
+bool ParseBundleDataFilename(const std::string& name, std::string* prefix);
 
 // Decodes one stored tensor from exactly `entry.size` bytes: checks the size
 // against the dtype and shape, the crc32c (and the string length checksum or

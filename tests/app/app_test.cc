@@ -3,7 +3,6 @@
 // requests by hand or from the source, check the report and the statistics.
 // Also draws headless ImGui frames over the state, and a 100M-element tensor
 // through the real read path.
-#ifdef CKPT_HAVE_APP  // compiled only with the app (CKPT_BUILD_GUI)
 
 #include "app/app.h"
 
@@ -20,6 +19,7 @@
 #include "app/value_view.h"
 #include "app/variables_view.h"
 #include "formats/bundle_writer.h"
+#include "formats/tensor_bundle.h"
 #include "imgui.h"
 
 namespace ckptview::app {
@@ -292,7 +292,7 @@ TEST(AppDrawTest, HundredMillionElementsStayVirtual) {
   ASSERT_TRUE(index.ok());
   auto source = std::make_unique<formats::MemoryFileSource>();
   source->Add("big.index", std::move(index).value());
-  source->Add(formats::DataFileName("big", 0, 1), std::move(data));
+  source->Add(formats::BundleDataFilename("big", 0, 1), std::move(data));
 
   App app;
   ASSERT_TRUE(app.Open(std::move(source), "big").ok());
@@ -332,4 +332,3 @@ TEST(AppDrawTest, HundredMillionElementsStayVirtual) {
 }  // namespace
 }  // namespace ckptview::app
 
-#endif  // CKPT_HAVE_APP

@@ -1,6 +1,5 @@
 // ValueSlice index arithmetic, grid cell text, and the value view's paging of
 // a 100M-element vector drawn headless.
-#ifdef CKPT_HAVE_APP
 
 #include "app/value_view.h"
 
@@ -161,4 +160,3 @@ TEST(ValueViewTest, PagesAHundredMillionElementVector) {
 }  // namespace
 }  // namespace ckptview::app
 
-#endif  // CKPT_HAVE_APP

@@ -1,6 +1,5 @@
 // The variables table's model: filter, sort, optimizer-slot toggle, name-scope
 // tree and totals.
-#ifdef CKPT_HAVE_APP
 
 #include "app/variable_list.h"
 
@@ -108,4 +107,3 @@ TEST(VariableListTest, DisplayNameUsesObjectPath) {
 }  // namespace
 }  // namespace ckptview::app
 
-#endif  // CKPT_HAVE_APP

@@ -310,13 +310,26 @@ await check('typing in the canvas filters the variables table (real input throug
   await page.evaluate((id) => window.ckptview.select('w1', id), demoDocId);
   await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
   // The filter box is the first widget under the document bar (see the screenshot).
+  // Input reaches ImGui once per frame (software WebGL here: ~30 fps), so
+  // give the click and each key a few frames.
   await page.locator('#canvas').click({ position: { x: 150, y: 60 } });
-  await page.keyboard.type('w2');
-  await page.waitForFunction(() => window.ckptview.report().variables_view.filter === 'w2', null, { timeout: 5000 });
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 150)));
+  await page.keyboard.type('w2', { delay: 80 });
+  await page.waitForFunction(() => window.ckptview.report().variables_view.filter === 'w2', null, { timeout: 5000 })
+    .catch(async () => {
+      fs.writeFileSync(path.join(shotsDir, 'typing-failed.png'), await page.locator('#canvas').screenshot());
+      const r = await report();
+      throw new Error(`filter is ${JSON.stringify(r.variables_view.filter)}, active ${r.documents.find((d) => d.active)?.label}`);
+    });
   await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
   const r = await report();
   assert(r.variables_view.rows === 1, `rows after filtering: ${r.variables_view.rows}`);
-  for (let i = 0; i < 2; i++) await page.keyboard.press('Backspace');
+  // ImGui 1.86 samples key state once per frame (no input queue): a release
+  // and the next press in the same frame would merge, so leave frames between.
+  for (let i = 0; i < 2; i++) {
+    await page.keyboard.press('Backspace', { delay: 80 });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 150)));
+  }
   await page.waitForFunction(() => window.ckptview.report().variables_view.filter === '', null, { timeout: 5000 });
 });
 

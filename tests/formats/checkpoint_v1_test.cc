@@ -49,7 +49,7 @@ class V1Builder {
     *head.mutable_meta() = meta_;
     kv.emplace_back("", head.SerializeAsString());
     for (const auto& [k, v] : records_) kv.emplace_back(k, v);
-    return testing::BuildTestTable(kv);
+    return testing::BuildTable(kv);
   }
 
  private:
@@ -232,7 +232,7 @@ TEST(CheckpointV1Test, VersionsAndMeta) {
   src.Add("old", old.Bytes());
   EXPECT_TRUE(OpenCheckpoint(src, "old", CheckpointFormat::kSlicesV1).ok());
   // A table without the meta record.
-  src.Add("nometa", testing::BuildTestTable({{"a", "b"}}));
+  src.Add("nometa", testing::BuildTable({{"a", "b"}}));
   EXPECT_EQ(OpenCheckpoint(src, "nometa", CheckpointFormat::kSlicesV1).status().message(),
             "nometa: not a V1 checkpoint (no SavedTensorSlices metadata record)");
   EXPECT_EQ(OpenCheckpoint(src, "nothing", CheckpointFormat::kSlicesV1).status().message(),

@@ -178,41 +178,42 @@ TEST(DiscoverTest, StateFileChoosesAmongSeveral) {
 }
 
 TEST(DiscoverTest, NewestWithoutStateFile) {
-  testing::TestBundle b;
   MemoryFileSource src;
-  b.WriteTo(&src, "run/model.ckpt-900");
-  b.WriteTo(&src, "run/model.ckpt-1000");
-  b.WriteTo(&src, "run/model.ckpt-99");
+  testing::WriteBundle(&src, "run/model.ckpt-900");
+  testing::WriteBundle(&src, "run/model.ckpt-1000");
+  testing::WriteBundle(&src, "run/model.ckpt-99");
   Discovery d = MustDiscover(src);
   ASSERT_EQ(d.checkpoints.size(), 3u);
   EXPECT_EQ(d.checkpoints[size_t(d.preferred)].prefix, "run/model.ckpt-1000");
+  EXPECT_EQ(d.preferred_state, -1);
   // A state file pointing at a missing checkpoint: warned, newest used.
   src.Add("run/checkpoint", "model_checkpoint_path: \"model.ckpt-2000\"\nall_model_checkpoint_paths: \"model.ckpt-5\"\n"
                             "all_model_checkpoint_paths: \"model.ckpt-2000\"\n");
   Discovery d2 = MustDiscover(src);
   EXPECT_EQ(d2.checkpoints[size_t(d2.preferred)].prefix, "run/model.ckpt-1000");
+  EXPECT_EQ(d2.preferred_state, -1);
   EXPECT_EQ(d2.warnings, (std::vector<std::string>{"run/checkpoint: latest checkpoint model.ckpt-2000 is missing",
                                                    "run/checkpoint: lists model.ckpt-5, which is missing"}));
   // And one that resolves wins over "newest".
   src.Add("run/checkpoint", "model_checkpoint_path: \"model.ckpt-99\"\n");
   Discovery d3 = MustDiscover(src);
   EXPECT_EQ(d3.checkpoints[size_t(d3.preferred)].prefix, "run/model.ckpt-99");
+  EXPECT_EQ(d3.preferred_state, 0);
 }
 
 TEST(DiscoverTest, ByContentNotName) {
-  testing::TestBundle b;
   MemoryFileSource src;
-  b.WriteTo(&src, "weights");
+  testing::WriteBundle(&src, "weights");
   // An .index that is no table, a table that is neither kind, a text file
   // named checkpoint that is not a state file, a V1 file without extension.
   src.Add("junk.index", std::string(100, 'j'));
-  src.Add("other.index", testing::BuildTestTable({{"k", "v"}}));
+  src.Add("other.index", testing::BuildTable({{"k", "v"}}));
   src.Add("sub/checkpoint", "this is not a state file");
   // A V1 file whose name ends in .index is still V1.
   {
     tensorflow::SavedTensorSlices sts;
     sts.mutable_meta()->mutable_versions()->set_producer(1);
-    src.Add("odd.index", testing::BuildTestTable({{"", sts.SerializeAsString()}}));
+    src.Add("odd.index", testing::BuildTable({{"", sts.SerializeAsString()}}));
   }
   // A bundle from a newer format version: not listed, but said why.
   testing::TestBundle newer;
@@ -244,10 +245,9 @@ TEST(DiscoverTest, NothingOpenable) {
 }
 
 TEST(DiscoverTest, CorruptIndexIsAWarning) {
-  testing::TestBundle b;
   MemoryFileSource src;
-  b.WriteTo(&src, "good");
-  std::string bad = b.IndexBytes();
+  testing::WriteBundle(&src, "good");
+  std::string bad = *src.ReadAll("good.index");
   bad[2] ^= 1;  // inside the first data block
   src.Add("bad.index", bad);
   Discovery d = MustDiscover(src);

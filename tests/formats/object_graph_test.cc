@@ -93,18 +93,16 @@ TEST(ObjectGraphTest, Unescaping) {
 // The object graph inside a checkpoint is applied when it is opened.
 TEST(ObjectGraphTest, AppliedWhenOpeningABundle) {
   Graph g = SampleGraph();
-  uint32_t crc;
   const std::string graph_bytes = g.SerializeAsString();
-  const std::string data = testing::EncodeStringTensorData({graph_bytes}, &crc);
-  testing::TestBundle b;
-  b.AddRaw(std::string(kObjectGraphKey), DType::kString, {}, data, 0, crc);
+  std::vector<std::pair<std::string, Tensor>> tensors = {
+      {std::string(kObjectGraphKey), testing::StringTensor({}, {graph_bytes})}};
   for (const char* key : {"model/dense.S0/.ATTRIBUTES/VARIABLE_VALUE", "model/v..1/.ATTRIBUTES/VARIABLE_VALUE",
                           "model/v..1/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE",
                           "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE"}) {
-    b.AddRaw(key, DType::kFloat, {}, testing::LeBytes<float>({1}));
+    tensors.emplace_back(key, testing::FixedTensor(DType::kFloat, {}, testing::LeBytes<float>({1})));
   }
   MemoryFileSource src;
-  b.WriteTo(&src, "ckpt-1");
+  testing::WriteBundle(&src, "ckpt-1", tensors);
   auto c = OpenCheckpoint(src, "ckpt-1", CheckpointFormat::kBundleV2);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_TRUE((*c)->warnings().empty()) << (*c)->warnings()[0];

@@ -10,13 +10,13 @@
 
 #include "base/coding.h"
 #include "base/crc32c.h"
+#include "formats/sstable_builder.h"
 #include "formats/table_builder_for_test.h"
 
 namespace ckptview::formats {
 namespace {
 
-using testing::BuildTestTable;
-using testing::TestTableOptions;
+using testing::BuildTable;
 using KV = std::vector<std::pair<std::string, std::string>>;
 
 std::string ReadFile(const std::string& path) {
@@ -68,14 +68,14 @@ BlockHandle IndexHandle(const std::string& file) {
 
 TEST(SSTableTest, RoundTripSingleBlock) {
   KV kv = {{"", "header"}, {"a", "1"}, {"ab", "2"}, {"abc", ""}, {"b", std::string(300, 'x')}};
-  auto t = MustOpen(BuildTestTable(kv));
+  auto t = MustOpen(BuildTable(kv));
   ASSERT_TRUE(t);
   EXPECT_EQ(t->num_data_blocks(), 1u);
   EXPECT_EQ(ReadAllEntries(*t), kv);
 }
 
 TEST(SSTableTest, EmptyTableHasNoEntries) {
-  auto t = MustOpen(BuildTestTable({}));
+  auto t = MustOpen(BuildTable({}));
   ASSERT_TRUE(t);
   EXPECT_EQ(t->num_data_blocks(), 0u);
   EXPECT_TRUE(ReadAllEntries(*t).empty());
@@ -88,10 +88,10 @@ TEST(SSTableTest, EmptyTableHasNoEntries) {
 TEST(SSTableTest, ManyBlocksPrefixCompressionAndRestarts) {
   KV kv = ManyEntries(2000);
   for (int interval : {1, 2, 16, 100}) {
-    TestTableOptions o;
+    SSTableOptions o;
     o.block_size = 1024;
     o.restart_interval = interval;
-    auto t = MustOpen(BuildTestTable(kv, o));
+    auto t = MustOpen(BuildTable(kv, o));
     ASSERT_TRUE(t);
     EXPECT_GT(t->num_data_blocks(), 10u);
     EXPECT_EQ(ReadAllEntries(*t), kv) << "interval " << interval;
@@ -122,22 +122,21 @@ TEST(SSTableTest, ManyBlocksPrefixCompressionAndRestarts) {
 }
 
 TEST(SSTableTest, LargeValueGetsItsOwnBlock) {
-  TestTableOptions o;
+  SSTableOptions o;
   o.block_size = 4096;
   KV kv = {{"a", "small"}, {"b", std::string(10000, 'B')}, {"c", "small"}};
-  auto t = MustOpen(BuildTestTable(kv, o));
+  auto t = MustOpen(BuildTable(kv, o));
   ASSERT_TRUE(t);
   EXPECT_EQ(t->num_data_blocks(), 3u);
   EXPECT_EQ(ReadAllEntries(*t), kv);
 }
 
 TEST(SSTableTest, SnappyCompressedBlocks) {
-  TestTableOptions o;
-  o.snappy = true;
+  SSTableOptions o;
   o.block_size = 2048;
   KV kv = ManyEntries(500);
-  std::string bytes = BuildTestTable(kv, o);
-  EXPECT_LT(bytes.size(), BuildTestTable(kv).size());  // really compressed
+  std::string bytes = testing::SnappyCompressedTable(BuildTable(kv, o));
+  EXPECT_LT(bytes.size(), BuildTable(kv).size());  // really compressed
   auto t = MustOpen(bytes);
   ASSERT_TRUE(t);
   EXPECT_EQ(ReadAllEntries(*t), kv);
@@ -149,9 +148,7 @@ TEST(SSTableTest, SnappyCompressedBlocks) {
 }
 
 TEST(SSTableTest, CorruptSnappyBlockIsAnError) {
-  TestTableOptions o;
-  o.snappy = true;
-  std::string file = BuildTestTable(ManyEntries(50), o);
+  std::string file = testing::SnappyCompressedTable(BuildTable(ManyEntries(50)));
   std::vector<BlockHandle> blocks = DataBlockHandles(file);
   ASSERT_EQ(blocks.size(), 1u);
   // An absurd uncompressed length in the snappy preamble, with a valid crc.
@@ -165,7 +162,7 @@ TEST(SSTableTest, CorruptSnappyBlockIsAnError) {
   EXPECT_FALSE(it.Valid());
   EXPECT_EQ(it.status().message(), "t.index: corrupt snappy-compressed block at offset 0 (bad uncompressed length)");
   // A plausible length but garbage after it.
-  std::string file2 = BuildTestTable(ManyEntries(50), o);
+  std::string file2 = testing::SnappyCompressedTable(BuildTable(ManyEntries(50)));
   for (size_t i = 3; i < blocks[0].size; ++i) file2[i] = char(0xfe);
   FixBlockCrc(&file2, blocks[0].offset, blocks[0].size);
   auto t2 = Table::Open("t.index", file2);
@@ -184,20 +181,20 @@ TEST(SSTableTest, TooShortFile) {
 }
 
 TEST(SSTableTest, BadMagic) {
-  std::string file = BuildTestTable({{"a", "b"}});
+  std::string file = BuildTable({{"a", "b"}});
   file.back() = 'X';
   auto t = Table::Open("model.ckpt-1.index", file);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(), "model.ckpt-1.index: not an sstable (bad magic number)");
   EXPECT_FALSE(EndsWithTableMagic(file));
-  EXPECT_TRUE(EndsWithTableMagic(BuildTestTable({})));
+  EXPECT_TRUE(EndsWithTableMagic(BuildTable({})));
 }
 
 TEST(SSTableTest, BlockChecksumMismatchNamesTheBlock) {
-  TestTableOptions o;
+  SSTableOptions o;
   o.block_size = 256;
   KV kv = ManyEntries(200);
-  std::string file = BuildTestTable(kv, o);
+  std::string file = BuildTable(kv, o);
   std::vector<BlockHandle> blocks = DataBlockHandles(file);
   ASSERT_GT(blocks.size(), 3u);
   // Flip a byte inside the second data block: only reading it fails.
@@ -213,7 +210,7 @@ TEST(SSTableTest, BlockChecksumMismatchNamesTheBlock) {
   EXPECT_EQ(it.status().message(), "model.ckpt-1.index: block checksum mismatch in block at offset " +
                                        std::to_string(second.offset));
   // Flipping the stored type byte is caught by the same crc.
-  std::string file2 = BuildTestTable(kv, o);
+  std::string file2 = BuildTable(kv, o);
   file2[second.offset + second.size] ^= 1;
   auto t2 = MustOpen(file2);
   Table::Iterator it2 = t2->NewIterator();
@@ -221,7 +218,7 @@ TEST(SSTableTest, BlockChecksumMismatchNamesTheBlock) {
   }
   EXPECT_EQ(it2.status().message(), "t.index: block checksum mismatch in block at offset " + std::to_string(second.offset));
   // And so is a flipped crc byte.
-  std::string file3 = BuildTestTable(kv, o);
+  std::string file3 = BuildTable(kv, o);
   file3[second.offset + second.size + 2] ^= 1;
   auto t3 = MustOpen(file3);
   bool found = false;
@@ -231,7 +228,7 @@ TEST(SSTableTest, BlockChecksumMismatchNamesTheBlock) {
 }
 
 TEST(SSTableTest, IndexBlockChecksumFailsOpen) {
-  std::string file = BuildTestTable(ManyEntries(10));
+  std::string file = BuildTable(ManyEntries(10));
   BlockHandle index = IndexHandle(file);
   file[index.offset] ^= 0x01;
   auto t = Table::Open("x.index", file);
@@ -240,7 +237,7 @@ TEST(SSTableTest, IndexBlockChecksumFailsOpen) {
 }
 
 TEST(SSTableTest, UnknownCompressionType) {
-  std::string file = BuildTestTable(ManyEntries(10));
+  std::string file = BuildTable(ManyEntries(10));
   BlockHandle index = IndexHandle(file);
   file[index.offset + index.size] = 7;
   FixBlockCrc(&file, index.offset, index.size);
@@ -251,7 +248,7 @@ TEST(SSTableTest, UnknownCompressionType) {
 }
 
 TEST(SSTableTest, FooterHandleOutOfRange) {
-  std::string file = BuildTestTable(ManyEntries(10));
+  std::string file = BuildTable(ManyEntries(10));
   // Rewrite the footer's index handle to point past the end.
   std::string footer;
   PutBlockHandle(&footer, BlockHandle{0, 0});
@@ -290,18 +287,7 @@ std::vector<BlockHandle> DataBlockHandles(const std::string& file) {
 std::string TableWithDataBlock(const std::string& block) {
   std::string file;
   BlockHandle data = testing::AppendBlock(&file, block, false);
-  BlockHandle meta = testing::AppendBlock(&file, testing::TestBlockBuilder(16).Finish(), false);
-  testing::TestBlockBuilder index(1);
-  std::string h;
-  PutBlockHandle(&h, data);
-  index.Add("\xff", h);
-  BlockHandle idx = testing::AppendBlock(&file, index.Finish(), false);
-  std::string footer;
-  PutBlockHandle(&footer, meta);
-  PutBlockHandle(&footer, idx);
-  footer.resize(40, '\0');
-  PutFixed64(&footer, kTableMagicNumber);
-  return file + footer;
+  return testing::FinishTable(std::move(file), {{"\xff", data}}, false);
 }
 
 TEST(SSTableTest, BadRestartCount) {
@@ -388,7 +374,7 @@ TEST(SSTableTest, EntryOverrunningBlockIsAnError) {
 }
 
 TEST(SSTableTest, KeysOutOfOrderAreDetected) {
-  testing::TestBlockBuilder b(16);
+  BlockBuilder b;  // takes keys in the order given
   b.Add("b", "1");
   b.Add("a", "2");
   auto t = Table::Open("x.index", TableWithDataBlock(b.Finish()));
@@ -412,8 +398,8 @@ TEST(SSTableTest, EmptyBlockWithZeroRestartsIsEmpty) {
   EXPECT_TRUE(it.status().ok());
 }
 
-// A real TF 2.10 index rebuilt from its entries by the test builder gives the
-// same bytes (FORMATS.md section 0): reader and builder agree with TF.
+// A real TF 2.10 index rebuilt from its entries by SSTableBuilder gives the
+// same bytes (FORMATS.md section 0): reader and writer agree with TF.
 TEST(SSTableTest, RealIndexRebuildsByteIdentical) {
   const std::string path = std::string(CKPT_REALDATA_DIR) + "/mnist-tf210-savedmodel/variables/variables.index";
   std::string file = ReadFile(path);
@@ -423,7 +409,7 @@ TEST(SSTableTest, RealIndexRebuildsByteIdentical) {
   KV kv = ReadAllEntries(*t);
   EXPECT_EQ(kv.size(), 65u);  // header + 64 tensors
   EXPECT_EQ(kv[0].first, "");
-  EXPECT_EQ(BuildTestTable(kv), file);
+  EXPECT_EQ(BuildTable(kv), file);
 }
 
 TEST(SSTableTest, RealV1FileHasThreeDataBlocks) {
@@ -434,7 +420,7 @@ TEST(SSTableTest, RealV1FileHasThreeDataBlocks) {
   EXPECT_EQ(t->num_data_blocks(), 3u);
   KV kv = ReadAllEntries(*t);
   EXPECT_EQ(kv.size(), 7u);  // meta + 6 tensors
-  EXPECT_EQ(BuildTestTable(kv), file);
+  EXPECT_EQ(BuildTable(kv), file);
 }
 
 TEST(SSTableTest, RealSnappyIndex) {

@@ -1,14 +1,16 @@
-// Test-only writers for the bytes src/formats reads: an SSTable builder with
-// every knob the reader must cope with (block size, restart interval, snappy)
-// and a tensor bundle builder that can also write deliberately wrong
-// entries. They follow FORMATS.md 2.6 and 3.3 (TF's TableBuilder and
-// BundleWriter), so a byte-identical rebuild of a real index checks both
-// sides.
+// Test-only writers for bytes the production writers (sstable_builder.h,
+// bundle_writer.h) never produce: Snappy-compressed tables, tables around a
+// hand-made block, and tensor bundles with any entry at all (wrong sizes and
+// crcs, several shards, slices, variants, other headers) for the readers'
+// error paths. Valid files come from the production writers: BuildTable and
+// WriteBundle below.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <snappy.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,8 +19,10 @@
 
 #include "base/coding.h"
 #include "base/crc32c.h"
+#include "formats/bundle_writer.h"
 #include "formats/file_source.h"
 #include "formats/sstable.h"
+#include "formats/sstable_builder.h"
 #include "formats/tensor_bundle.h"
 #include "formats/tensor_slice.h"
 #include "tensor/tensor.h"
@@ -26,81 +30,19 @@
 
 namespace ckptview::formats::testing {
 
-struct TestTableOptions {
-  size_t block_size = 262144;
-  int restart_interval = 16;
-  bool snappy = false;
-};
-
-class TestBlockBuilder {
- public:
-  explicit TestBlockBuilder(int interval) : interval_(interval) {}
-  void Add(const std::string& key, const std::string& value) {
-    size_t shared = 0;
-    if (counter_ < interval_) {
-      while (shared < key.size() && shared < last_key_.size() && key[shared] == last_key_[shared]) ++shared;
-    } else {
-      restarts_.push_back(uint32_t(buffer_.size()));
-      counter_ = 0;
-    }
-    PutVarint32(&buffer_, uint32_t(shared));
-    PutVarint32(&buffer_, uint32_t(key.size() - shared));
-    PutVarint32(&buffer_, uint32_t(value.size()));
-    buffer_.append(key, shared, std::string::npos);
-    buffer_ += value;
-    last_key_ = key;
-    ++counter_;
-    ++entries_;
+// A valid table of `entries` (sorted, distinct keys) from SSTableBuilder.
+inline std::string BuildTable(const std::vector<std::pair<std::string, std::string>>& entries,
+                              const SSTableOptions& options = {}) {
+  SSTableBuilder builder(options);
+  for (const auto& [key, value] : entries) {
+    Status s = builder.Add(key, value);
+    EXPECT_TRUE(s.ok()) << s.message();
   }
-  size_t SizeEstimate() const { return buffer_.size() + 4 * restarts_.size() + 4; }
-  bool empty() const { return entries_ == 0; }
-  std::string Finish() {
-    std::string out = buffer_;
-    for (uint32_t r : restarts_) PutFixed32(&out, r);
-    PutFixed32(&out, uint32_t(restarts_.size()));
-    buffer_.clear();
-    restarts_ = {0};
-    counter_ = 0;
-    entries_ = 0;
-    last_key_.clear();
-    return out;
-  }
-
- private:
-  int interval_;
-  std::string buffer_;
-  std::vector<uint32_t> restarts_ = {0};
-  int counter_ = 0;
-  size_t entries_ = 0;
-  std::string last_key_;
-};
-
-inline std::string ShortestSeparator(const std::string& start, const std::string& limit) {
-  size_t n = std::min(start.size(), limit.size());
-  size_t i = 0;
-  while (i < n && start[i] == limit[i]) ++i;
-  if (i >= n) return start;
-  const uint8_t b = uint8_t(start[i]);
-  if (b < 0xff && b + 1 < uint8_t(limit[i])) {
-    std::string out = start.substr(0, i + 1);
-    out[i] = char(b + 1);
-    return out;
-  }
-  return start;
+  return builder.Finish();
 }
 
-inline std::string ShortSuccessor(const std::string& key) {
-  for (size_t i = 0; i < key.size(); ++i) {
-    if (uint8_t(key[i]) != 0xff) {
-      std::string out = key.substr(0, i + 1);
-      out[i] = char(uint8_t(key[i]) + 1);
-      return out;
-    }
-  }
-  return key;
-}
-
-// Appends a block with its trailer; returns its handle.
+// Appends a block with its trailer; returns its handle. Snappy-compressed
+// blocks are what SSTableBuilder never writes but TF's files hold.
 inline BlockHandle AppendBlock(std::string* file, const std::string& contents, bool snappy) {
   std::string stored = contents;
   uint8_t type = kNoCompression;
@@ -118,45 +60,45 @@ inline BlockHandle AppendBlock(std::string* file, const std::string& contents, b
   return h;
 }
 
-// TF's TableBuilder (FORMATS.md 2.6). Keys must be sorted and distinct.
-inline std::string BuildTestTable(const std::vector<std::pair<std::string, std::string>>& entries,
-                                  const TestTableOptions& o = {}) {
-  std::string file;
-  TestBlockBuilder data(o.restart_interval), index(1);
-  std::string last_key;
-  std::optional<BlockHandle> pending;
-  bool any = false;
-  auto flush = [&]() {
-    if (data.empty()) return;
-    pending = AppendBlock(&file, data.Finish(), o.snappy);
-  };
-  for (const auto& [key, value] : entries) {
-    if (any && key.size() + value.size() >= 2 * o.block_size) flush();
-    if (pending) {
-      std::string handle;
-      PutBlockHandle(&handle, *pending);
-      index.Add(ShortestSeparator(last_key, key), handle);
-      pending.reset();
-    }
-    data.Add(key, value);
-    last_key = key;
-    any = true;
-    if (data.SizeEstimate() >= o.block_size) flush();
+// Ends `file`, whose data blocks are appended, as a table: an empty
+// metaindex block, an index block of (key, data block handle), the footer.
+inline std::string FinishTable(std::string file, const std::vector<std::pair<std::string, BlockHandle>>& index,
+                               bool snappy) {
+  const BlockHandle meta = AppendBlock(&file, BlockBuilder().Finish(), snappy);
+  BlockBuilder index_block(1);
+  for (const auto& [key, handle] : index) {
+    std::string value;
+    PutBlockHandle(&value, handle);
+    index_block.Add(key, value);
   }
-  flush();
-  BlockHandle meta = AppendBlock(&file, TestBlockBuilder(o.restart_interval).Finish(), o.snappy);
-  if (pending) {
-    std::string handle;
-    PutBlockHandle(&handle, *pending);
-    index.Add(ShortSuccessor(last_key), handle);
-  }
-  BlockHandle idx = AppendBlock(&file, index.Finish(), o.snappy);
+  const BlockHandle idx = AppendBlock(&file, index_block.Finish(), snappy);
   std::string footer;
   PutBlockHandle(&footer, meta);
   PutBlockHandle(&footer, idx);
   footer.resize(40, '\0');
   PutFixed64(&footer, kTableMagicNumber);
   return file + footer;
+}
+
+// `table` (uncompressed, as SSTableBuilder writes it) with every block
+// stored Snappy-compressed, as several TF versions write index files.
+inline std::string SnappyCompressedTable(const std::string& table) {
+  ByteView footer = ByteView(table).substr(table.size() - kTableFooterSize, kTableFooterSize);
+  BlockHandle meta, index;
+  EXPECT_TRUE(GetBlockHandle(&footer, &meta) && GetBlockHandle(&footer, &index));
+  auto block = Block::Parse(ByteView(table).substr(index.offset, index.size), "index");
+  EXPECT_TRUE(block.ok());
+  if (!block.ok()) return "";
+  std::string file;
+  std::vector<std::pair<std::string, BlockHandle>> entries;
+  Block::Iter it = block->NewIter();
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    ByteView v = it.value();
+    BlockHandle h;
+    EXPECT_TRUE(GetBlockHandle(&v, &h));
+    entries.emplace_back(std::string(it.key()), AppendBlock(&file, table.substr(h.offset, h.size), true));
+  }
+  return FinishTable(std::move(file), entries, true);
 }
 
 // ---- bundles ---------------------------------------------------------------
@@ -265,17 +207,16 @@ class TestBundle {
     entries_[key] = meta;
   }
   tensorflow::BundleEntryProto& Entry(const std::string& key) { return entries_.at(key); }
-  std::string& Data(int shard) { return data_[shard]; }
 
-  std::string IndexBytes(const TestTableOptions& o = {}) const {
+  std::string IndexBytes() const {
     std::vector<std::pair<std::string, std::string>> kv;
     kv.emplace_back("", header.SerializeAsString());
     for (const auto& [k, e] : entries_) kv.emplace_back(k, e.SerializeAsString());
-    return BuildTestTable(kv, o);
+    return BuildTable(kv);
   }
   // Adds `<prefix>.index` and every shard's data file to `source`.
-  void WriteTo(MemoryFileSource* source, const std::string& prefix, const TestTableOptions& o = {}) const {
-    source->Add(prefix + ".index", IndexBytes(o));
+  void WriteTo(MemoryFileSource* source, const std::string& prefix) const {
+    source->Add(prefix + ".index", IndexBytes());
     for (int s = 0; s < header.num_shards(); ++s) {
       auto it = data_.find(s);
       source->Add(BundleDataFilename(prefix, s, header.num_shards()), it == data_.end() ? "" : it->second);
@@ -286,6 +227,41 @@ class TestBundle {
   std::map<std::string, tensorflow::BundleEntryProto> entries_;
   std::map<int, std::string> data_;
 };
+
+// A valid bundle from BundleWriter: `<prefix>.index` and its one data file,
+// the tensors' data in the order given.
+inline void WriteBundle(MemoryFileSource* source, const std::string& prefix,
+                        const std::vector<std::pair<std::string, Tensor>>& tensors = {}) {
+  std::string data;
+  BundleWriter writer([&](std::string_view bytes) {
+    data.append(bytes);
+    return Status::Ok();
+  });
+  for (const auto& [key, tensor] : tensors) {
+    Status s = writer.Add(key, tensor);
+    EXPECT_TRUE(s.ok()) << key << ": " << s.message();
+  }
+  Result<std::string> index = writer.FinishIndex();
+  EXPECT_TRUE(index.ok()) << index.status().message();
+  source->Add(prefix + ".index", index.ok() ? *index : "");
+  source->Add(BundleDataFilename(prefix, 0, 1), std::move(data));
+}
+
+inline Tensor FixedTensor(DType dtype, Shape shape, std::string bytes) {
+  Tensor t;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  t.bytes = std::move(bytes);
+  return t;
+}
+
+inline Tensor StringTensor(Shape shape, std::vector<std::string> strings) {
+  Tensor t;
+  t.dtype = DType::kString;
+  t.shape = std::move(shape);
+  t.strings = std::move(strings);
+  return t;
+}
 
 // Little-endian bytes of a vector of trivially copyable values.
 template <typename T>

@@ -8,6 +8,7 @@
 
 #include "base/coding.h"
 #include "base/crc32c.h"
+#include "formats/bundle_writer.h"
 #include "formats/checkpoint.h"
 #include "formats/disk_file_source.h"
 #include "formats/table_builder_for_test.h"
@@ -16,8 +17,11 @@
 namespace ckptview::formats {
 namespace {
 
+using testing::FixedTensor;
 using testing::LeBytes;
+using testing::StringTensor;
 using testing::TestBundle;
+using testing::WriteBundle;
 
 std::string Hex(const std::string& s) {
   static const char* d = "0123456789abcdef";
@@ -60,17 +64,17 @@ TEST(TensorBundleTest, EveryFixedSizeDtype) {
       {DType::kBool, 1},       {DType::kComplex64, 8},  {DType::kComplex128, 16}, {DType::kQInt8, 1},
       {DType::kQUInt8, 1},     {DType::kQInt16, 2},     {DType::kQUInt16, 2},     {DType::kQInt32, 4},
       {DType::kFloat8E5M2, 1}, {DType::kFloat8E4M3FN, 1}, {DType::kInt4, 1}};
-  TestBundle b;
+  std::vector<std::pair<std::string, Tensor>> tensors;
   std::map<std::string, std::string> want;
   for (const Case& c : cases) {
     std::string key = "v/" + std::string(DTypeName(c.dtype));
     std::string data;
     for (int i = 0; i < 3 * c.size; ++i) data.push_back(char(i * 37 + int(c.dtype)));
-    b.AddRaw(key, c.dtype, {3}, data);
+    tensors.emplace_back(key, FixedTensor(c.dtype, {3}, data));
     want[key] = data;
   }
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m", tensors);
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   ASSERT_EQ(ckpt->variables().size(), cases.size());
@@ -91,11 +95,10 @@ TEST(TensorBundleTest, EveryFixedSizeDtype) {
 }
 
 TEST(TensorBundleTest, ScalarsAndZeroElementTensors) {
-  TestBundle b;
-  b.AddRaw("s", DType::kFloat, {}, LeBytes<float>({2.5f}));
-  b.AddRaw("e", DType::kInt32, {2, 0, 3}, "");
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m",
+              {{"s", FixedTensor(DType::kFloat, {}, LeBytes<float>({2.5f}))},
+               {"e", FixedTensor(DType::kInt32, {2, 0, 3}, "")}});
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   Tensor s = MustRead(*ckpt, src, "s");
@@ -108,23 +111,71 @@ TEST(TensorBundleTest, ScalarsAndZeroElementTensors) {
   EXPECT_EQ(static_cast<const BundleCheckpoint&>(*ckpt).Entry("e")->masked_crc32c, 0xA282EAD8u);
 }
 
-TEST(TensorBundleTest, StringTensorWorkedExample) {
-  // FORMATS.md 3.3: ["ab"] -> 02 d8 d8 10 73 61 62, entry crc32c 0x35A61926.
-  uint32_t crc;
-  const std::string data = testing::EncodeStringTensorData({"ab"}, &crc);
-  EXPECT_EQ(Hex(data), "02 d8 d8 10 73 61 62");
-  EXPECT_EQ(crc, 0x35A61926u);
-  const std::string empty = testing::EncodeStringTensorData({}, &crc);
-  EXPECT_EQ(Hex(empty), "d8 ea 82 a2");
-
-  TestBundle b;
-  b.AddRaw("ab", DType::kString, {1}, data, 0, 0x35A61926u);
-  b.AddRaw("none", DType::kString, {0}, empty, 0, crc);
-  b.AddStrings("many", {2, 3}, {"", "x", std::string(200, 'L'), std::string(20000, 'M'), std::string("\0\xff", 2), "z"});
+// What BundleWriter writes reads back through OpenCheckpoint unchanged,
+// including a tensor streamed in pieces that split its elements.
+TEST(TensorBundleTest, BundleWriterRoundTrip) {
+  const std::vector<std::pair<std::string, Tensor>> tensors = {
+      {"f", FixedTensor(DType::kFloat, {2, 2}, LeBytes<float>({1.5f, -0.0f, 3e38f, -7}))},
+      {"i", FixedTensor(DType::kInt64, {3}, LeBytes<int64_t>({INT64_MIN, 0, INT64_MAX}))},
+      {"b", FixedTensor(DType::kBool, {4}, std::string("\1\0\0\1", 4))},
+      {"s", StringTensor({3}, {"", "x", std::string(300, 'y')})},
+      {"s0", StringTensor({}, {"scalar"})}};
+  std::string data;
+  BundleWriter writer([&](std::string_view bytes) {
+    data.append(bytes);
+    return Status::Ok();
+  });
+  for (const auto& [key, t] : tensors) ASSERT_TRUE(writer.Add(key, t).ok()) << key;
+  const std::string streamed = LeBytes<float>({0, 1, 2, 3, 4, 5});
+  size_t at = 0;
+  ASSERT_TRUE(writer
+                  .AddStreamed("streamed", DType::kFloat, {2, 3},
+                               [&]() {
+                                 std::string_view piece = std::string_view(streamed).substr(at, 5);
+                                 at += piece.size();
+                                 return piece;
+                               })
+                  .ok());
+  Result<std::string> index = writer.FinishIndex();
+  ASSERT_TRUE(index.ok()) << index.status().message();
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  src.Add("m.index", *index);
+  src.Add(BundleDataFilename("m", 0, 1), data);
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
+  EXPECT_EQ(ckpt->variables().size(), tensors.size() + 1);
+  for (const auto& [key, want] : tensors) {
+    Tensor t = MustRead(*ckpt, src, key);
+    EXPECT_EQ(t.dtype, want.dtype) << key;
+    EXPECT_EQ(t.shape, want.shape) << key;
+    EXPECT_EQ(t.bytes, want.bytes) << key;
+    EXPECT_EQ(t.strings, want.strings) << key;
+    EXPECT_EQ(ckpt->Find(key)->shard, 0) << key;
+  }
+  // Lengths 0, 1, 300 as varints (1 + 1 + 2 bytes), their checksum, the bytes.
+  EXPECT_EQ(ckpt->Find("s")->bytes, 4u + 4u + 301u);
+  Tensor t = MustRead(*ckpt, src, "streamed");
+  EXPECT_EQ(t.shape, (Shape{2, 3}));
+  EXPECT_EQ(t.bytes, streamed);
+}
+
+TEST(TensorBundleTest, StringTensorWorkedExample) {
+  // FORMATS.md 3.3: ["ab"] -> 02 d8 d8 10 73 61 62, entry crc32c 0x35A61926.
+  MemoryFileSource src;
+  WriteBundle(&src, "m",
+              {{"ab", StringTensor({1}, {"ab"})},
+               {"none", StringTensor({0}, {})},
+               {"many", StringTensor({2, 3}, {"", "x", std::string(200, 'L'), std::string(20000, 'M'),
+                                              std::string("\0\xff", 2), "z"})}});
+  auto ckpt = Open(src);
+  ASSERT_TRUE(ckpt);
+  const std::string file = *src.ReadAll("m.data-00000-of-00001");
+  const std::string data = file.substr(0, 7);
+  EXPECT_EQ(Hex(data), "02 d8 d8 10 73 61 62");
+  const uint32_t crc = static_cast<const BundleCheckpoint&>(*ckpt).Entry("ab")->masked_crc32c;
+  EXPECT_EQ(crc, 0x35A61926u);
+  const std::string empty = file.substr(7, 4);
+  EXPECT_EQ(Hex(empty), "d8 ea 82 a2");
   Tensor t = MustRead(*ckpt, src, "ab");
   EXPECT_EQ(t.strings, std::vector<std::string>{"ab"});
   EXPECT_TRUE(MustRead(*ckpt, src, "none").strings.empty());
@@ -137,14 +188,12 @@ TEST(TensorBundleTest, StringTensorWorkedExample) {
 }
 
 TEST(TensorBundleTest, StringLengthChecksumIsChecked) {
-  uint32_t crc;
-  std::string data = testing::EncodeStringTensorData({"ab", "cd"}, &crc);
-  // Change a length (2 -> 1): the stored length checksum no longer matches.
-  data[0] = 1;
-  TestBundle b;
-  b.AddRaw("s", DType::kString, {2}, data, 0, crc);
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m", {{"s", StringTensor({2}, {"ab", "cd"})}});
+  // Change a length (2 -> 1): the stored length checksum no longer matches.
+  std::string data = *src.ReadAll("m.data-00000-of-00001");
+  data[0] = 1;
+  src.Add("m.data-00000-of-00001", data);
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   std::string err = ReadError(*ckpt, src, "s");
@@ -156,23 +205,19 @@ TEST(TensorBundleTest, StringLengthChecksumIsChecked) {
 TEST(TensorBundleTest, StringLengthsAreNotVarintBytes) {
   // A 300-byte string has a 2-byte varint length but is checksummed as the
   // 4-byte uint32 300: a reader checksumming the varint bytes would fail.
-  TestBundle b;
-  b.AddStrings("s", {1}, {std::string(300, 's')});
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m", {{"s", StringTensor({1}, {std::string(300, 's')})}});
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   EXPECT_EQ(MustRead(*ckpt, src, "s").strings[0].size(), 300u);
 }
 
 TEST(TensorBundleTest, StringOverrunsAreErrors) {
-  uint32_t crc;
-  std::string data = testing::EncodeStringTensorData({"abc"}, &crc);
-  data[0] = 100;  // length 100 with 3 bytes of data
-  TestBundle b;
-  b.AddRaw("s", DType::kString, {1}, data, 0, crc);
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m", {{"s", StringTensor({1}, {"abc"})}});
+  std::string data = *src.ReadAll("m.data-00000-of-00001");
+  data[0] = 100;  // length 100 with 3 bytes of data
+  src.Add("m.data-00000-of-00001", data);
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   std::string err = ReadError(*ckpt, src, "s");
@@ -236,13 +281,13 @@ TEST(TensorBundleTest, SizeMustMatchDtypeAndShape) {
 }
 
 TEST(TensorBundleTest, EveryTensorCrcIsChecked) {
-  TestBundle b;
-  b.AddRaw("a", DType::kFloat, {2}, LeBytes<float>({1, 2}));
-  b.AddRaw("b", DType::kInt64, {1}, LeBytes<int64_t>({7}));
   MemoryFileSource src;
-  TestBundle corrupt = b;
-  corrupt.Data(0)[9] ^= 0x40;  // inside "b"
-  corrupt.WriteTo(&src, "model.ckpt-1");
+  WriteBundle(&src, "model.ckpt-1",
+              {{"a", FixedTensor(DType::kFloat, {2}, LeBytes<float>({1, 2}))},
+               {"b", FixedTensor(DType::kInt64, {1}, LeBytes<int64_t>({7}))}});
+  std::string data = *src.ReadAll("model.ckpt-1.data-00000-of-00001");
+  data[9] ^= 0x40;  // inside "b"
+  src.Add("model.ckpt-1.data-00000-of-00001", data);
   auto ckpt = Open(src, "model.ckpt-1");
   ASSERT_TRUE(ckpt);
   MustRead(*ckpt, src, "a");
@@ -460,7 +505,7 @@ TEST(TensorBundleTest, HeaderVersionIsChecked) {
 
 TEST(TensorBundleTest, TableWithoutHeaderIsNotABundle) {
   MemoryFileSource src;
-  src.Add("m.index", testing::BuildTestTable({{"a", "b"}}));
+  src.Add("m.index", testing::BuildTable({{"a", "b"}}));
   auto c = OpenCheckpoint(src, "m", CheckpointFormat::kBundleV2);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().message(), "m.index: not a tensor bundle (no header record with key \"\")");
@@ -503,11 +548,9 @@ TEST(TensorBundleTest, BigEndianBundlesAreSwapped) {
 }
 
 TEST(TensorBundleTest, DecodeTakesTheChunkWithoutCopying) {
-  TestBundle b;
   std::vector<float> big(100000, 1.5f);
-  b.AddRaw("w", DType::kFloat, {100000}, LeBytes(big));
   MemoryFileSource src;
-  b.WriteTo(&src, "m");
+  WriteBundle(&src, "m", {{"w", FixedTensor(DType::kFloat, {100000}, LeBytes(big))}});
   auto ckpt = Open(src);
   ASSERT_TRUE(ckpt);
   auto ranges = ckpt->RangesFor("w");

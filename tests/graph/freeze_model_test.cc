@@ -25,22 +25,8 @@ namespace {
 const std::string kData = CKPT_REALDATA_DIR;
 const std::string kFixtures = CKPT_FIXTURES_DIR;
 
-struct Opened {
-  std::unique_ptr<formats::DiskFileSource> source;
-  std::unique_ptr<Model> model;
-};
-
-Opened Open(const std::string& dir, const ModelOptions& options = {}) {
-  Opened o;
-  auto source = formats::DiskFileSource::Open(dir);
-  EXPECT_TRUE(source.ok()) << source.status().message();
-  if (!source.ok()) return o;
-  o.source = std::move(source).value();
-  auto model = OpenModel(*o.source, options);
-  EXPECT_TRUE(model.ok()) << dir << ": " << model.status().message();
-  if (model.ok()) o.model = std::move(model).value();
-  return o;
-}
+using testing::Open;
+using testing::Opened;
 
 Result<std::string> FreezeModel(Opened& o, const std::vector<std::string>& outputs, FreezeReport* report = nullptr) {
   FreezeOptions options;

@@ -1,6 +1,6 @@
 // Helpers for the graph-layer tests: GraphDefs from text, small in-memory
-// checkpoints written with BundleWriter, tensors from literals, and running
-// freeze jobs.
+// checkpoints written with BundleWriter, tensors from literals, model folders
+// on disk opened with OpenModel, and running freeze jobs.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,10 +13,13 @@
 
 #include "formats/bundle_writer.h"
 #include "formats/checkpoint.h"
+#include "formats/disk_file_source.h"
 #include "formats/file_source.h"
+#include "formats/tensor_bundle.h"
 #include "formats/text_format.h"
 #include "graph.pb.h"
 #include "graph/freeze.h"
+#include "graph/model.h"
 #include "tensor/tensor.h"
 
 namespace ckptview::graph::testing {
@@ -66,12 +69,31 @@ struct MemoryCheckpoint {
     Result<std::string> index = writer.FinishIndex();
     EXPECT_TRUE(index.ok());
     source.Add(prefix + ".index", *index);
-    source.Add(formats::DataFileName(prefix, 0, 1), data);
+    source.Add(formats::BundleDataFilename(prefix, 0, 1), data);
     auto c = formats::OpenCheckpoint(source, prefix, formats::CheckpointFormat::kBundleV2);
     EXPECT_TRUE(c.ok()) << c.status().message();
     if (c.ok()) checkpoint = std::move(c).value();
   }
 };
+
+// A model folder on disk and the model OpenModel found in it (null, with a
+// test failure, if either could not be opened).
+struct Opened {
+  std::unique_ptr<formats::DiskFileSource> source;
+  std::unique_ptr<Model> model;
+};
+
+inline Opened Open(const std::string& dir, const ModelOptions& options = {}) {
+  Opened o;
+  auto source = formats::DiskFileSource::Open(dir);
+  EXPECT_TRUE(source.ok()) << source.status().message();
+  if (!source.ok()) return o;
+  o.source = std::move(source).value();
+  auto model = OpenModel(*o.source, options);
+  EXPECT_TRUE(model.ok()) << dir << ": " << model.status().message();
+  if (model.ok()) o.model = std::move(model).value();
+  return o;
+}
 
 // Runs a job through the state machine, collecting the output.
 inline Result<std::string> RunToString(FreezeJob& job, formats::FileSource& source) {

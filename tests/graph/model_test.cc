@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "formats/disk_file_source.h"
 #include "graph/summary.h"
+#include "graph_test_util.h"
 
 namespace ckptview::graph {
 namespace {
@@ -14,22 +14,8 @@ namespace {
 const std::string kData = CKPT_REALDATA_DIR;
 const std::string kFixtures = CKPT_FIXTURES_DIR;
 
-struct Opened {
-  std::unique_ptr<formats::DiskFileSource> source;
-  std::unique_ptr<Model> model;
-};
-
-Opened Open(const std::string& dir, const ModelOptions& options = {}) {
-  Opened o;
-  auto source = formats::DiskFileSource::Open(dir);
-  EXPECT_TRUE(source.ok()) << source.status().message();
-  if (!source.ok()) return o;
-  o.source = std::move(source).value();
-  auto model = OpenModel(*o.source, options);
-  EXPECT_TRUE(model.ok()) << dir << ": " << model.status().message();
-  if (model.ok()) o.model = std::move(model).value();
-  return o;
-}
+using testing::Open;
+using testing::Opened;
 
 struct Expect {
   const char* dir;

@@ -8,20 +8,10 @@
 #include <limits>
 #include <vector>
 
+#include "tensor/tensor_test_util.h"
+
 namespace ckptview {
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
-
-template <typename T>
-Tensor Make(DType dtype, Shape shape, const std::vector<T>& values) {
-  Tensor t;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  t.bytes.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-  return t;
-}
 
 std::string Values(const Tensor& t) {
   std::string out;

@@ -7,20 +7,10 @@
 #include <random>
 #include <vector>
 
+#include "tensor/tensor_test_util.h"
+
 namespace ckptview {
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
-
-template <typename T>
-Tensor Make(DType dtype, Shape shape, const std::vector<T>& values) {
-  Tensor t;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  t.bytes.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-  return t;
-}
 
 bool SameDouble(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || (a == b && std::signbit(a) == std::signbit(b));

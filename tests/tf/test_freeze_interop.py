@@ -187,7 +187,7 @@ class _Oracle:
 def _case(name):
   if name == "<no fixtures>":
     pytest.fail("no fixtures under %s: run tests/tf/gen_graph_fixtures.py "
-                "(or tests/tf/run_freeze.sh)" % fo.FIXTURES)
+                "(or tests/tf/run.sh)" % fo.FIXTURES)
   return fo.load_case(os.path.join(fo.FIXTURES, name))
 
 
