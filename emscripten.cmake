@@ -116,3 +116,21 @@ target_link_options(ckpt_web_page INTERFACE
   # main() returns after starting the browser main loop (TOOLCHAIN.md 6);
   # keep the runtime (and the App) alive after that.
   -sEXIT_RUNTIME=0)
+
+# ckpt_node_cli: link options of the command line built as wasm for node
+# (`emcmake cmake -DCKPT_NODE_CLI=ON`), so benchmarks can run the same
+# reading code natively and as wasm on the same files.
+add_library(ckpt_node_cli INTERFACE)
+target_link_options(ckpt_node_cli INTERFACE
+  -sENVIRONMENT=node
+  # The host's files through node's fs (pread included), no virtual FS copy.
+  -sNODERAWFS=1
+  # Node 20 has a global fetch() that this emscripten's loader misuses to
+  # read the .wasm; synchronous compilation avoids it (TOOLCHAIN.md 3).
+  -sWASM_ASYNC_COMPILATION=0
+  -sALLOW_MEMORY_GROWTH=1
+  -sMAXIMUM_MEMORY=4GB
+  -sUSE_PTHREADS=0
+  -sDISABLE_EXCEPTION_CATCHING=1
+  # main()'s return value becomes node's exit code.
+  -sEXIT_RUNTIME=1)

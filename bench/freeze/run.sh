@@ -10,7 +10,7 @@
 #   - checks both outputs have the same nodes and constants (check.py) and
 #     prints the reference sizes, the table and the goals.
 #   bench/freeze/run.sh [WORKDIR]      (default /tmp/ckptview-freeze-bench)
-# Environment: CKPTVIEW (binary; default build/lead, else build/native),
+# Environment: CKPTVIEW (binary; default build/native),
 #   TF_PYTHON (default ~/.cache/ckptview/venv-tf/bin/python), RUNS, NODES, MIB.
 # Outputs go to WORKDIR/out (2 x ~1 GB kept); all numbers to WORKDIR/result.json.
 set -euo pipefail
@@ -18,12 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${1:-${TMPDIR:-/tmp}/ckptview-freeze-bench}
 tf_python=${TF_PYTHON:-$HOME/.cache/ckptview/venv-tf/bin/python}
-ckptview=${CKPTVIEW:-}
-if [ -z "$ckptview" ]; then
-  for b in "$root/build/lead/src/cli/ckptview" "$root/build/native/src/cli/ckptview"; do
-    if [ -x "$b" ]; then ckptview=$b; break; fi
-  done
-fi
+ckptview=${CKPTVIEW:-$root/build/native/src/cli/ckptview}
 [ -x "${ckptview:-}" ] || { echo "run.sh: no ckptview binary (set CKPTVIEW)" >&2; exit 2; }
 [ -x "$tf_python" ] || { echo "run.sh: no TensorFlow python at $tf_python (set TF_PYTHON)" >&2; exit 2; }
 mkdir -p "$work"

@@ -175,7 +175,11 @@ Status DiskFileSource::ReadRangeVisiting(const std::string& path, uint64_t offse
   constexpr size_t kPiece = size_t{4} << 20;
   // Large reads visit piece k on a helper thread while piece k+1 is read,
   // so a checksum costs (almost) nothing on top of the copy.
+#ifdef CKPT_NO_THREADS  // wasm without pthreads
+  const bool overlap = false;
+#else
   const bool overlap = visit && size >= 16 * kPiece;
+#endif
   std::future<void> visiting;
   auto finish_visit = [&visiting]() {
     if (visiting.valid()) visiting.get();

@@ -6,7 +6,9 @@
 //   node tests/browser/e2e.mjs [WEB_DIR]        (default: build/web)
 //   env: CKPTVIEW_NODE_DIR  folder holding node_modules/playwright-core
 //        (default ~/.cache/ckptview/node), E2E_SHOTS  where screenshots go
-//        (default tests/out/browser)
+//        (default tests/out/browser), CKPT_NATIVE_BUILD  a native build folder
+//        whose bench/make_checkpoint makes the 4 GiB checkpoint (default
+//        build/native; the checkpoint is kept in $TMPDIR/ckptview-e2e-4gib)
 //
 // Prints one line per check and a closing "N passed, M failed"; exits 1 on
 // any failure.
@@ -15,6 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -353,6 +356,110 @@ await check('folder drops are walked recursively (FileSystemEntry stand-ins, bat
   assert(JSON.stringify(paths) === '["top/a.index","top/c","top/sub/b"]', `paths ${JSON.stringify(paths)}`);
 });
 
+// A 4 GiB checkpoint (64 float32 variables of 64 MiB, one shard) made by the
+// native bench/make_checkpoint, kept in the temp folder between runs. The page
+// reads only the selected tensor's byte range, so wasm memory stays far below
+// the file size. Values are checked against make_checkpoint's LCG, replayed here.
+const BIG_VARS = 64;
+const BIG_ELEMENTS = 16 * 1024 * 1024;  // per variable (64 MiB of float32)
+const BIG_BYTES = BIG_VARS * BIG_ELEMENTS * 4;
+const bigDir = path.join(os.tmpdir(), 'ckptview-e2e-4gib');
+const bigPrefix = path.join(bigDir, 'big');
+const bigData = `${bigPrefix}.data-00000-of-00001`;
+
+function ensureBigCheckpoint() {
+  const sizeOf = (f) => (fs.existsSync(f) ? fs.statSync(f).size : -1);
+  if (sizeOf(`${bigPrefix}.index`) > 0 && sizeOf(bigData) === BIG_BYTES) return 'reused';
+  const builds = [process.env.CKPT_NATIVE_BUILD, path.join(root, 'build', 'native')].filter(Boolean);
+  const tool = builds.map((b) => path.join(b, 'bench', 'make_checkpoint')).find((f) => fs.existsSync(f));
+  assert(tool, `bench/make_checkpoint not found in ${builds.join(' or ')} (build native with all targets, ` +
+    'or set CKPT_NATIVE_BUILD)');
+  fs.mkdirSync(bigDir, { recursive: true });
+  // The index is written last, so an interrupted run is regenerated next time.
+  fs.rmSync(`${bigPrefix}.index`, { force: true });
+  execFileSync(tool, [bigPrefix, '--variables', String(BIG_VARS), '--bytes', String(BIG_BYTES)], { stdio: 'ignore' });
+  assert(sizeOf(bigData) === BIG_BYTES, `${bigData}: ${sizeOf(bigData)} bytes, expected ${BIG_BYTES}`);
+  return 'generated';
+}
+
+// make_checkpoint's generator: state = state * 1664525 + 1013904223 (uint32),
+// value = float(int32(state)) * 1e-9f, one stream across all variables in order.
+const LCG_A = 1664525n, LCG_C = 1013904223n, MASK32 = 0xffffffffn;
+function lcgSkip(state, steps) {  // state after `steps` steps, by squaring the affine map
+  let a = 1n, c = 0n, ma = LCG_A, mc = LCG_C, k = BigInt(steps);
+  while (k > 0n) {
+    if (k & 1n) { a = (ma * a) & MASK32; c = (ma * c + mc) & MASK32; }
+    mc = (ma * mc + mc) & MASK32; ma = (ma * ma) & MASK32;
+    k >>= 1n;
+  }
+  return Number((a * BigInt(state) + c) & MASK32);
+}
+const ONE_E_MINUS_9 = Math.fround(1e-9);
+// Values of variable `index`: the first `n`, and min/max/mean over all of it.
+function bigExpected(index, n) {
+  let state = lcgSkip(12345, index * BIG_ELEMENTS);
+  const first = [];
+  let min = Infinity, max = -Infinity, sum = 0;
+  for (let i = 0; i < BIG_ELEMENTS; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const f = Math.fround(Math.fround(state | 0) * ONE_E_MINUS_9);
+    if (i < n) first.push(f);
+    if (f < min) min = f;
+    if (f > max) max = f;
+    sum += f;
+  }
+  return { first, min, max, mean: sum / BIG_ELEMENTS };
+}
+
+await check('a generated 4 GiB checkpoint opens and any tensor in it shows; wasm memory stays far below the file size', async () => {
+  const t0 = Date.now();
+  const how = ensureBigCheckpoint();
+  const tGen = Date.now();
+  const before = (await report()).documents.length;
+  const statsBefore = await page.evaluate(() => window.ckptview.stats());
+  const done = page.waitForFunction((n) => window.ckptview.report().documents.length > n, before);
+  // Playwright hands Chromium the paths; the page sees File objects it slices.
+  await page.setInputFiles('#file-input-files', [`${bigPrefix}.index`, bigData]);
+  await done;
+  const r = await report();
+  const doc = r.documents.at(-1);
+  assert(doc.prefix && doc.prefix.endsWith('big'), `prefix ${doc.prefix}; errors ${JSON.stringify(r.errors)}`);
+  const names = doc.variables.map((v) => v.key).sort();
+  const want = Array.from({ length: BIG_VARS }, (_, i) => `layer_${String(i).padStart(6, '0')}/kernel`);
+  assert(JSON.stringify(names) === JSON.stringify(want), `variables ${JSON.stringify(names).slice(0, 300)}`);
+  for (const v of doc.variables) {
+    assert(v.dtype === 'float32' && JSON.stringify(v.shape) === `[${BIG_ELEMENTS}]` && v.bytes === BIG_ELEMENTS * 4,
+      `${v.key}: ${JSON.stringify(v)}`);
+  }
+  const tOpen = Date.now();
+  const loads = [];
+  for (const index of [BIG_VARS - 1, 0]) {
+    const key = want[index];
+    const t1 = Date.now();
+    const sel = await page.evaluate(([k, id]) => window.ckptview.select(k, id), [key, doc.id]);
+    loads.push(Date.now() - t1);
+    const v = sel.value_view;
+    assert(v && v.state === 'loaded' && v.key === key && v.elements === BIG_ELEMENTS,
+      `${key}: ${JSON.stringify(v).slice(0, 300)}`);
+    const exp = bigExpected(index, v.preview.length);
+    const shown = v.preview.map((x) => Math.fround(Number(x)));
+    assert(shown.length === 16 && shown.every((x, i) => x === exp.first[i]),
+      `${key}: preview ${JSON.stringify(v.preview)} vs expected ${JSON.stringify(exp.first)}`);
+    const st = v.stats;
+    assert(st && st.count === BIG_ELEMENTS && st.finite === BIG_ELEMENTS, `${key}: stats ${JSON.stringify(st)}`);
+    assert(Math.fround(st.min) === exp.min && Math.fround(st.max) === exp.max && Math.abs(st.mean - exp.mean) < 1e-6,
+      `${key}: stats ${JSON.stringify(st)} vs expected ${JSON.stringify({ min: exp.min, max: exp.max, mean: exp.mean })}`);
+  }
+  const s = await page.evaluate(() => window.ckptview.stats());
+  assert(s.wholeBytes - statsBefore.wholeBytes < 1 << 20, `${s.wholeBytes - statsBefore.wholeBytes} bytes copied whole`);
+  assert(s.rangeBytes - statsBefore.rangeBytes === 2 * BIG_ELEMENTS * 4,
+    `${s.rangeBytes - statsBefore.rangeBytes} bytes read by range, expected the two tensors' ${2 * BIG_ELEMENTS * 4}`);
+  const heap = await page.evaluate(() => Module.HEAPU8.length);
+  console.log(`# 4 GiB checkpoint (${how}) in ${((tGen - t0) / 1000).toFixed(1)} s; opened in ${tOpen - tGen} ms; ` +
+    `last/first tensor (64 MiB) loaded in ${loads.join('/')} ms; wasm heap ${(heap / 1048576).toFixed(0)} MiB`);
+  assert(heap < 1.5 * 1024 ** 3, `wasm heap ${heap} bytes for a ${BIG_BYTES}-byte checkpoint`);
+});
+
 await check('no request left the page\'s origin; every request was served', async () => {
   assert(foreign.length === 0, `foreign requests: ${foreign.join(', ')}`);
   const bad = served.filter((r) => r.status !== 200);
@@ -369,7 +476,6 @@ await check('no console errors or CSP violations', async () => {
 // pieces, decoded and summarised in wasm, then scrolled; frame times measured.
 if (process.env.E2E_BIG === '1') {
   await check('100M-element tensor: opens, loads and scrolls smoothly', async () => {
-    const { execFileSync } = await import('node:child_process');
     const bigDir = path.join(shotsDir, 'big');
     if (!fs.existsSync(path.join(bigDir, 'big.index'))) {
       fs.mkdirSync(bigDir, { recursive: true });

@@ -323,6 +323,17 @@ TEST(TensorBundleTest, MultipleShards) {
   EXPECT_EQ((*ranges)[0].size, 4u);
 }
 
+TEST(TensorBundleTest, DataFileNames) {
+  EXPECT_EQ(BundleDataFilename("d/m", 2, 3), "d/m.data-00002-of-00003");
+  std::string prefix;
+  EXPECT_TRUE(ParseBundleDataFilename("d/m.ckpt-5.data-00002-of-00003", &prefix));
+  EXPECT_EQ(prefix, "d/m.ckpt-5");
+  for (const char* name : {"m.index", "m.data-00000-of-", "m.data--of-00001", "m.data-0000x-of-00001",
+                           "m.data-00000-of-00001.tmp"}) {
+    EXPECT_FALSE(ParseBundleDataFilename(name, nullptr)) << name;
+  }
+}
+
 TEST(TensorBundleTest, MissingShardIsNamedWhenRead) {
   TestBundle b;
   b.header.set_num_shards(2);
