@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <regex>
 
@@ -431,6 +433,7 @@ int RunFreeze(const std::vector<std::string>& args) {
     input->options.tags = graph::SplitNameList(o.saved_model_tags);
     input->options.tags_given = true;
   }
+  input->options.keep_graph = false;  // the viewer's index is not needed to freeze
   Result<std::unique_ptr<graph::Model>> opened = graph::OpenModel(*input->source, input->options);
   if (!opened.ok()) {
     PrintError("", opened.status().message());
@@ -463,9 +466,18 @@ int RunFreeze(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   const graph::FreezeReport& r = (*job)->report();
+  // The output is complete and renamed into place. Tearing down the parsed
+  // graph, its rewritten copy and the checkpoint index (~10^5 protobuf
+  // messages) takes a noticeable part of the run, so the process ends
+  // without it once everything printed is flushed.
+  auto exit_now = [](int code) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
+  };
   if (o.json) {
     WriteReportJson(r, o.output_graph, bytes, r.outputs);
-    return kExitOk;
+    exit_now(kExitOk);
   }
   if (!o.quiet) {
     for (const std::string& w : r.warnings) PrintWarning(w);
@@ -477,6 +489,7 @@ int RunFreeze(const std::vector<std::string>& args) {
     for (const std::string& f : r.fixed) std::printf("training-graph fix: %s\n", f.c_str());
     for (const std::string& f : r.from_initializers) std::printf("valued by an initializer: %s\n", f.c_str());
   }
+  exit_now(kExitOk);
   return kExitOk;
 }
 

@@ -3,6 +3,9 @@
 #include <deque>
 #include <unordered_map>
 
+#include "base/crc32c.h"
+#include "formats/tensor_bundle.h"
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -19,6 +22,9 @@ namespace {
 using tensorflow::NodeDef;
 
 constexpr size_t kChunkBytes = 1 << 20;  // output pieces of ordinary nodes are batched to about this
+// Raw tensor bytes stored whole in a V2 bundle are streamed through pieces of
+// this size (read, checksummed, written), so no tensor is ever held whole.
+constexpr uint64_t kStreamPieceBytes = uint64_t{4} << 20;
 
 std::string SerializeDeterministic(const google::protobuf::MessageLite& m) {
   std::string out;
@@ -80,11 +86,12 @@ std::string NodeName(std::string_view n) {
 
 class InitializerValues {
  public:
-  InitializerValues(const tensorflow::GraphDef& graph) : graph_(graph) {
-    for (int i = 0; i < graph.node_size(); ++i) index_.emplace(graph.node(i).name(), i);
-  }
+  InitializerValues(const tensorflow::GraphDef& graph) : graph_(graph) {}
 
   Status Collect(const std::vector<std::string>& initializers) {
+    if (initializers.empty()) return Status::Ok();
+    index_.reserve(graph_.node_size());
+    for (int i = 0; i < graph_.node_size(); ++i) index_.emplace(graph_.node(i).name(), i);
     std::deque<int> queue;
     std::vector<char> seen(graph_.node_size(), 0);
     for (const std::string& name : initializers) {
@@ -165,7 +172,7 @@ class InitializerValues {
   }
 
   const tensorflow::GraphDef& graph_;
-  std::unordered_map<std::string, int> index_;
+  std::unordered_map<std::string_view, int> index_;  // views of graph_'s node names
   std::unordered_map<std::string, Result<Tensor>> values_;
 };
 
@@ -208,12 +215,52 @@ struct FreezeJob::State {
   std::deque<std::string> queue;
   uint64_t written = 0;
 
+  // A tensor being streamed (kStreamPieceBytes reads of one bundle entry).
+  struct Stream {
+    bool active = false;
+    formats::ByteRange range;   // what is left to read
+    uint64_t asked = 0;         // size of the pending read
+    uint32_t crc = 0;           // crc32c of the bytes read so far
+    uint32_t expected_crc = 0;  // unmasked entry crc
+    std::string prefix;         // Const NodeDef framing and TensorProto head, before the first piece
+    std::string piece;          // read, not yet handed out
+    bool has_piece = false;
+  } stream;
+
   Status Fail(Status s) {
     failed = true;
     queue.clear();
+    stream = Stream();
     return s;
   }
 };
+
+namespace {
+
+// For a frozen variable whose value is the raw bytes of one whole, little-
+// endian, fixed-size V2 bundle entry (what make_tensor_proto stores as
+// tensor_content): its byte range and masked crc. Otherwise false, and the
+// tensor is read whole and decoded (strings, slices, V1, scalars, ...).
+bool StreamableEntry(const formats::Checkpoint* checkpoint, const ConstPlan& cp, formats::ByteRange* range,
+                     uint32_t* masked_crc) {
+  if (!checkpoint || cp.has_inline || !cp.slice.empty()) return false;
+  const auto* bundle = dynamic_cast<const formats::BundleCheckpoint*>(checkpoint);
+  if (!bundle || bundle->header().big_endian) return false;
+  const formats::BundleEntry* e = bundle->Entry(cp.key);
+  if (!e || !e->slices.empty() || !e->slice_error.empty() || e->dtype != int(cp.dtype) || e->shape != cp.shape)
+    return false;
+  const int esize = DTypeSize(cp.dtype);
+  const int64_t n = NumElements(cp.shape);
+  if (esize <= 0 || n < 0 || !UsesTensorContent(cp.dtype, n) || e->size != uint64_t(n) * uint64_t(esize))
+    return false;
+  Result<std::vector<formats::ByteRange>> ranges = checkpoint->RangesFor(cp.key);
+  if (!ranges.ok() || ranges->size() != 1 || (*ranges)[0].size != e->size) return false;
+  *range = (*ranges)[0];
+  *masked_crc = e->masked_crc32c;
+  return true;
+}
+
+}  // namespace
 
 FreezeJob::FreezeJob(std::unique_ptr<State> state) : state_(std::move(state)) {}
 FreezeJob::~FreezeJob() = default;
@@ -360,6 +407,29 @@ Result<FreezeStep> FreezeJob::Next() {
     s.queue.pop_front();
     return write(std::move(front));
   }
+  if (s.stream.active) {
+    State::Stream& st = s.stream;
+    if (st.has_piece) {
+      st.has_piece = false;
+      if (!st.prefix.empty()) {  // the first piece: the node's framing goes first
+        s.queue.push_back(std::move(st.piece));
+        std::string prefix = std::move(st.prefix);
+        st.prefix.clear();
+        return write(std::move(prefix));
+      }
+      return write(std::move(st.piece));
+    }
+    if (st.range.size > 0) {
+      st.asked = std::min(st.range.size, kStreamPieceBytes);
+      s.awaiting = true;
+      FreezeStep step;
+      step.kind = FreezeStep::Kind::kRead;
+      step.ranges.push_back({st.range.path, st.range.offset, st.asked});
+      return step;
+    }
+    st = State::Stream();  // the tensor is out (its crc was checked by Supply)
+    ++s.next_node;
+  }
   if (s.finished) {
     if (s.planned_exact && s.written != s.planned_bytes)
       return s.Fail(Status::Error("freeze wrote " + std::to_string(s.written) + " bytes, planned " +
@@ -383,7 +453,30 @@ Result<FreezeStep> FreezeJob::Next() {
       if (cp.has_inline) {
         s.value = cp.inline_value;
       } else {
+        formats::ByteRange range;
+        uint32_t masked_crc = 0;
         if (!buf.empty()) return write(std::move(buf));
+        if (StreamableEntry(s.checkpoint, cp, &range, &masked_crc)) {
+          // NodeDef and TensorProto up to tensor_content's bytes (as
+          // EncodeTensorProtoHead lays them out: dtype, shape, content),
+          // written with the first piece; then the other pieces.
+          State::Stream& st = s.stream;
+          std::string head;
+          wire::PutVarintField(&head, 1, uint64_t(cp.dtype));
+          wire::PutBytesField(&head, 2, EncodeTensorShape(cp.shape));
+          wire::PutLengthPrefix(&head, 4, range.size);
+          PutConstNodePrefix(&st.prefix, cp.name, cp.dtype, head.size() + range.size);
+          st.prefix += head;
+          st.active = true;
+          st.range = std::move(range);
+          st.expected_crc = crc32c::Unmask(masked_crc);
+          st.asked = std::min(st.range.size, kStreamPieceBytes);
+          s.awaiting = true;
+          FreezeStep step;
+          step.kind = FreezeStep::Kind::kRead;
+          step.ranges.push_back({st.range.path, st.range.offset, st.asked});
+          return step;
+        }
         Result<std::vector<formats::ByteRange>> ranges = s.checkpoint->RangesFor(cp.key);
         if (!ranges.ok()) return s.Fail(ranges.status().WithContext("freezing " + cp.name));
         s.awaiting = true;
@@ -423,6 +516,22 @@ Status FreezeJob::Supply(std::vector<std::string> chunks) {
   if (!s.awaiting) return s.Fail(Status::Error("freeze: Supply() called without a pending read"));
   s.awaiting = false;
   const ConstPlan& cp = s.consts[s.const_of_node.at(s.next_node)];
+  if (s.stream.active) {
+    State::Stream& st = s.stream;
+    if (chunks.size() != 1 || chunks[0].size() != st.asked)
+      return s.Fail(Status::Error("freezing " + cp.name + ": read of " + std::to_string(st.asked) + " bytes of " +
+                                  st.range.path + " at offset " + std::to_string(st.range.offset) + " gave " +
+                                  std::to_string(chunks.size() == 1 ? chunks[0].size() : 0) + " bytes"));
+    st.crc = crc32c::Extend(st.crc, chunks[0].data(), chunks[0].size());
+    st.range.offset += st.asked;
+    st.range.size -= st.asked;
+    if (st.range.size == 0 && st.crc != st.expected_crc)
+      return s.Fail(Status::Error("freezing " + cp.name + ": checksum mismatch in checkpoint entry \"" + cp.key +
+                                  "\" (" + st.range.path + "): the data file is damaged"));
+    st.piece = std::move(chunks[0]);
+    st.has_piece = true;
+    return Status::Ok();
+  }
   // The rvalue Decode takes the chunk's storage: a tensor stored whole is
   // never held twice.
   Result<Tensor> t = s.checkpoint->Decode(cp.key, std::move(chunks));
@@ -452,7 +561,7 @@ Result<Tensor> FreezeJob::ReadValue(int const_index, formats::FileSource& source
 Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOptions options,
                                                    const std::string& signature) {
   const tensorflow::MetaGraphDef* meta = model.meta_graph();
-  if (!model.graph || !meta)
+  if (!model.graph_file || !meta)
     return Status::Error("no graph to freeze" + (model.checkpoint ? " (found checkpoint " + model.checkpoint->prefix() +
                                                                         " but no .meta or graph file next to it)"
                                                                   : std::string()));
@@ -463,7 +572,14 @@ Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOpt
     if (sig.ok() && !sig->empty()) {
       options.output_nodes = std::move(sig).value();
     } else {
-      const std::vector<std::string> suggested = SuggestOutputs(*model.graph, meta);
+      std::unique_ptr<Graph> built;  // Model::graph is null when opened with keep_graph = false
+      const Graph* g = model.graph.get();
+      if (!g) {
+        Result<Graph> b = Graph::Build(&meta->graph_def());
+        if (b.ok()) built = std::make_unique<Graph>(std::move(b).value());
+        g = built.get();
+      }
+      const std::vector<std::string> suggested = g ? SuggestOutputs(*g, meta) : std::vector<std::string>();
       std::string list;
       for (size_t i = 0; i < suggested.size() && i < 10; ++i) list += (i ? "," : "") + suggested[i];
       if (suggested.size() > 10) list += ",...";
@@ -481,6 +597,10 @@ Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOpt
 
 Status RunFreezeJob(FreezeJob& job, formats::FileSource& source,
                     const std::function<Status(std::string_view)>& write) {
+  // Streamed tensors go through one buffer: read into it, handed to Supply,
+  // back as the kWrite step's bytes, and reused for the next read (ReadRange
+  // resizes it in place, so pieces are neither reallocated nor zero-filled).
+  std::string spare;
   while (true) {
     CKPT_ASSIGN_OR_RETURN(FreezeStep step, job.Next());
     switch (step.kind) {
@@ -488,11 +608,14 @@ Status RunFreezeJob(FreezeJob& job, formats::FileSource& source,
         return Status::Ok();
       case FreezeStep::Kind::kWrite:
         CKPT_RETURN_IF_ERROR(write(step.bytes));
+        if (step.bytes.capacity() >= kStreamPieceBytes && step.bytes.capacity() <= 2 * kStreamPieceBytes)
+          spare = std::move(step.bytes);
         break;
       case FreezeStep::Kind::kRead: {
         std::vector<std::string> chunks(step.ranges.size());
         for (size_t i = 0; i < step.ranges.size(); ++i) {
           const formats::ByteRange& r = step.ranges[i];
+          if (i == 0 && r.size <= spare.capacity()) chunks[0] = std::move(spare);
           CKPT_RETURN_IF_ERROR(source.ReadRange(r.path, r.offset, r.size, &chunks[i]));
         }
         CKPT_RETURN_IF_ERROR(job.Supply(std::move(chunks)));

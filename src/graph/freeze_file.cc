@@ -35,9 +35,22 @@ Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::stri
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error(path + ": cannot create a file in " + dir + ": " + ErrnoText());
   uint64_t written = 0;
+  // Writeback of what is written starts every kSyncEvery bytes
+  // (sync_file_range, asynchronous), so the fsync before the rename only
+  // waits for the tail instead of the whole file (~0.3 s per GB otherwise).
+  constexpr uint64_t kSyncEvery = uint64_t{16} << 20;
+  uint64_t sync_started = 0;
   Status s = RunFreezeJob(job, source, [&](std::string_view bytes) {
     written += bytes.size();
-    return WriteAll(fd, bytes, temp);
+    CKPT_RETURN_IF_ERROR(WriteAll(fd, bytes, temp));
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)  // Linux only (not in wasm)
+    if (written - sync_started >= kSyncEvery) {
+      // Only a hint: an error here shows up again at fsync.
+      (void)::sync_file_range(fd, off64_t(sync_started), off64_t(written - sync_started), SYNC_FILE_RANGE_WRITE);
+      sync_started = written;
+    }
+#endif
+    return Status::Ok();
   });
   if (s.ok() && ::fsync(fd) != 0) s = Status::Error(temp + ": fsync failed: " + ErrnoText());
   if (::close(fd) != 0 && s.ok()) s = Status::Error(temp + ": close failed: " + ErrnoText());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -99,9 +100,14 @@ bool LooksLike(const std::string& wanted, const std::string& name) {
 template <typename NodeAt>
 Result<std::vector<int>> Extract(int num_nodes, const NodeAt& node_at, const std::vector<char>& dropped,
                                  const std::vector<std::string>& outputs, std::vector<std::string>* warnings) {
-  std::unordered_map<std::string, int> index;
-  for (int i = 0; i < num_nodes; ++i)
-    if (dropped.empty() || !dropped[i]) index.emplace(NodeName(node_at(i).name()), i);
+  std::unordered_map<std::string_view, int> index;  // views of the nodes' names
+  index.reserve(num_nodes);
+  for (int i = 0; i < num_nodes; ++i) {
+    if (!dropped.empty() && dropped[i]) continue;
+    std::string_view name = node_at(i).name();
+    if (!name.empty() && name[0] == '^') name.remove_prefix(1);
+    index.emplace(name.substr(0, name.find(':')), i);
+  }
   std::deque<std::string> queue;
   for (const std::string& o : outputs) {
     const std::string name = NodeName(o);
@@ -198,10 +204,22 @@ struct OutEdge {
 
 class Converter {
  public:
-  Converter(const GraphDef& sub, GraphDef* out, RewriteResult* result)
-      : sub_(sub), out_(out), result_(result) {}
+  // Reads `sub` (left unchanged); the converted graph is `sub` with the
+  // changes kept here applied by MoveResultInto.
+  Converter(const GraphDef& sub, RewriteResult* result)
+      : sub_(sub), out_library_(sub.library()), result_(result) {}
+
+  // The converted graph into `*out`, taking `sub`'s storage (the one that
+  // was passed to the constructor; nothing else may use it afterwards).
+  void MoveResultInto(GraphDef&& sub, GraphDef* out) {
+    *out = std::move(sub);
+    for (auto& [i, node] : out_nodes_) out->mutable_node(i)->Swap(&node);
+    for (NodeDef& node : extra_nodes_) out->add_node()->Swap(&node);
+    out->mutable_library()->Swap(&out_library_);
+  }
 
   void Index() {
+    main_index_.reserve(sub_.node_size());
     for (int i = 0; i < sub_.node_size(); ++i) main_index_.emplace(sub_.node(i).name(), i);
     const auto& lib = sub_.library();
     fn_nodes_.resize(lib.function_size());
@@ -332,7 +350,7 @@ class Converter {
 
   // _Function.converted_self: the copy in `out`, renamed on first use.
   FunctionDef* OutFunction(int fn) {
-    FunctionDef* f = out_->mutable_library()->mutable_function(fn);
+    FunctionDef* f = out_library_.mutable_function(fn);
     if (!renamed_[fn]) {
       renamed_[fn] = 1;
       result_->renamed_functions.push_back(f->signature().name() + " -> " + new_names_[fn]);
@@ -349,7 +367,7 @@ class Converter {
   // _Node.converted_self / _FunctionCaller.converted_self (which renames the
   // called functions that are converted by then, once).
   NodeDef* OutNode(Conv c) {
-    NodeDef* node = c.fn < 0 ? out_->mutable_node(c.node) : OutFunction(c.fn)->mutable_node_def(c.node);
+    NodeDef* node = c.fn < 0 ? OutMainNode(c.node) : OutFunction(c.fn)->mutable_node_def(c.node);
     CallerInfo caller;
     if (CallerOf(KindOf(SubNode(c).op()), &caller) && callers_seen_.insert(c.key()).second) {
       for (const std::string& attr_name : caller.func_attrs) {
@@ -481,12 +499,14 @@ class Converter {
         const AttrValue axis_dtype = tindices ? *tindices : AttrValue();
         NodeDef* axis = nullptr;
         if (c.fn < 0) {
-          auto it = out_main_.find(axis_name);
-          if (it == out_main_.end()) {
-            out_main_.emplace(axis_name, out_->node_size());
-            axis = out_->add_node();
+          auto it = main_index_.find(axis_name);
+          if (it != main_index_.end()) {
+            axis = OutMainNode(it->second);
+          } else if (auto ex = extra_index_.find(axis_name); ex != extra_index_.end()) {
+            axis = &extra_nodes_[ex->second];
           } else {
-            axis = out_->mutable_node(it->second);
+            extra_index_.emplace(axis_name, int(extra_nodes_.size()));
+            axis = &extra_nodes_.emplace_back();
           }
         } else {
           FunctionDef* f = OutFunction(c.fn);
@@ -611,17 +631,20 @@ class Converter {
     return Status::Ok();
   }
 
- public:
-  void IndexOutMain() {
-    for (int i = 0; i < out_->node_size(); ++i) out_main_.emplace(out_->node(i).name(), i);
+  // Main-graph node i of the converted graph, copied from sub_ on first use.
+  NodeDef* OutMainNode(int i) {
+    auto [it, fresh] = out_nodes_.try_emplace(i);
+    if (fresh) it->second = sub_.node(i);
+    return &it->second;
   }
 
- private:
   const GraphDef& sub_;
-  GraphDef* out_;
+  std::unordered_map<int, NodeDef> out_nodes_;   // changed main-graph nodes (stable addresses)
+  std::deque<NodeDef> extra_nodes_;              // appended main-graph nodes (axis Consts)
+  std::unordered_map<std::string, int> extra_index_;
+  tensorflow::FunctionDefLibrary out_library_;
   RewriteResult* result_;
-  std::unordered_map<std::string, int> main_index_;
-  std::unordered_map<std::string, int> out_main_;
+  std::unordered_map<std::string_view, int> main_index_;  // views of sub_'s node names
   std::unordered_map<std::string, int> fn_index_;
   std::vector<std::unordered_map<std::string, int>> fn_nodes_;
   std::vector<std::vector<std::string>> fn_args_;
@@ -665,7 +688,8 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
            (!options.denylist || !Contains(options.denylist, name));
   };
   const int n = graph.node_size();
-  std::unordered_map<std::string, int> index;
+  std::unordered_map<std::string_view, int> index;  // views of graph's node names
+  index.reserve(n);
   for (int i = 0; i < n; ++i) index.emplace(graph.node(i).name(), i);
 
   // Step 2: training-graph fixes, as overlays on the input. A fix is
@@ -727,19 +751,20 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
       };
       for (int i = 0; i < n; ++i) {
         if (dropped[i]) continue;
-        const NodeDef& base = overlay.count(i) ? overlay[i] : graph.node(i);
-        bool touched = false;
-        NodeDef fixed = base;
-        for (int k = 0; k < fixed.input_size(); ++k) {
-          const std::string& in = fixed.input(k);
+        auto ov = overlay.find(i);
+        const NodeDef& base = ov != overlay.end() ? ov->second : graph.node(i);
+        // Copied only once one of its inputs changes (most nodes read no Assign).
+        std::optional<NodeDef> fixed;
+        for (int k = 0; k < base.input_size(); ++k) {
+          const std::string& in = base.input(k);  // `fixed` differs only at inputs already visited
           if (!assign_value.count(NodeName(in))) continue;
           const bool control = !in.empty() && in[0] == '^';
           const std::string value = resolve(in.substr(control ? 1 : 0));
           fixes[assign_fix.at(NodeName(in))].nodes.push_back(i);
-          fixed.set_input(k, control ? "^" + NodeName(value) : value);
-          touched = true;
+          if (!fixed) fixed = base;
+          fixed->set_input(k, control ? "^" + NodeName(value) : value);
         }
-        if (touched) overlay[i] = std::move(fixed);
+        if (fixed) overlay[i] = std::move(*fixed);
       }
     }
   }
@@ -747,6 +772,8 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
     auto it = overlay.find(i);
     return it == overlay.end() ? graph.node(i) : it->second;
   };
+
+  std::unordered_map<std::string_view, int>().swap(index);  // not needed any more: memory for the copy below
 
   // Step 3.
   CKPT_ASSIGN_OR_RETURN(std::vector<int> kept, Extract(n, node_at, dropped, options.outputs, &result.warnings));
@@ -804,12 +831,11 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
                          " to freeze ha" + (num_missing > 1 ? "ve" : "s") + " no value:" + missing +
                          (num_missing > 10 ? "\n  ..." : ""));
 
-  GraphDef out = sub;
-  Converter converter(sub, &out, &result);
+  // The converter keeps only the nodes it changes; `sub` becomes the result.
+  Converter converter(sub, &result);
   converter.Index();
-  converter.IndexOutMain();
   for (const auto& [node, value] : variables) CKPT_RETURN_IF_ERROR(converter.ConvertVariable(node, value));
-  result.graph = std::move(out);
+  converter.MoveResultInto(std::move(sub), &result.graph);
   return result;
 }
 

@@ -178,6 +178,7 @@ Result<std::unique_ptr<Model>> OpenModel(formats::FileSource& source, const Mode
   if (!model->graph && !model->checkpoint)
     return Status::Error("nothing to open: no graph and no checkpoint found");
   CKPT_RETURN_IF_ERROR(BindModel(source, model.get()));
+  if (!options.keep_graph) model->graph.reset();
   return model;
 }
 

@@ -40,13 +40,17 @@ struct ModelOptions {
   bool no_graph = false;          // open the checkpoint alone
   std::vector<std::string> tags = {"serve"};  // SavedModel tag set
   bool tags_given = false;        // false: a SavedModel with one meta graph opens it whatever its tags
+  // false: Model::graph (the viewer's index) is dropped once variables are
+  // bound, so a freeze does not carry it (PlanModelFreeze needs only the meta
+  // graph and the bindings).
+  bool keep_graph = true;
 };
 
 struct Model {
   formats::Discovery discovery;
   std::unique_ptr<GraphFile> graph_file;  // null: no graph
   int meta_graph_index = -1;
-  std::unique_ptr<Graph> graph;           // over graph_file's meta graph
+  std::unique_ptr<Graph> graph;           // over graph_file's meta graph (null with keep_graph = false)
   std::unique_ptr<formats::Checkpoint> checkpoint;  // null: no checkpoint
   std::unique_ptr<tensorflow::TrackableObjectGraph> object_graph;  // TF2 checkpoints
   Bindings bindings;
