@@ -14,7 +14,14 @@
 //   open(files)      File[] (or {file, path}[]) -> Promise<report>
 //   select(name, id) variable key or name (in document `id`, default the active
 //                    one) -> Promise<report> once its values are loaded
-//   report()         the App's report, parsed (documents, variables, errors, value_view)
+//   report()         the App's report, parsed (documents, variables, errors, value_view,
+//                    graph: {nodes, ops: {op: count}, ...}, freeze: {state, nodes, bytes, ...})
+//   freeze(outputs, id, {download})  node names (default: those chosen in the
+//                    Graph panel) of document `id` (default the active one) ->
+//                    Promise<{nodes, bytes, blobUrl, data: Uint8Array}> once the
+//                    frozen GraphDef is assembled (rejects with the error); with
+//                    download (and always when started from the Graph panel's
+//                    Freeze button) frozen_model.pb is offered for download
 //   stats()          bytes handed whole / read by range, for tests
 'use strict';
 
@@ -71,6 +78,8 @@
         deliver: Module.cwrap('ckpt_deliver', null, ['number', 'number']),
         deliverError: Module.cwrap('ckpt_deliver_error', null, ['number', 'string']),
         report: Module.cwrap('ckpt_report', 'string', []),
+        freeze: Module.cwrap('ckpt_freeze', 'number', ['string', 'number']),
+        freezeCancel: Module.cwrap('ckpt_freeze_cancel', null, []),
       };
       setStatus('Ready. Drop a checkpoint folder or files anywhere on the page.');
       startDemo().then(() => resolveReady(true), (e) => {
@@ -83,6 +92,18 @@
     ckptReadRequest: (id, docId, rangesJson) => {
       const ranges = JSON.parse(rangesJson);
       queueMicrotask(() => serveRead(id, docId, ranges));
+    },
+    // Freeze output, piece by piece, as the job writes it (copies).
+    ckptFreezeChunk: (bytes) => { freezeChunks.push(bytes); },
+    // Called synchronously from inside the module: the Blob is made now,
+    // the rest after the call returns.
+    ckptFreezeDone: (state) => {
+      const chunks = freezeChunks;
+      freezeChunks = [];
+      const waiter = freezeWaiter;
+      freezeWaiter = null;
+      const blob = state === 'done' ? new Blob(chunks, { type: 'application/octet-stream' }) : null;
+      queueMicrotask(() => freezeFinished(state, blob, waiter));
     },
     ckptFatal: (message) => fatal(message),
   };
@@ -214,6 +235,45 @@
     }));
   }
 
+  // ---- Freezing ---------------------------------------------------------------------
+  let freezeChunks = [];
+  let freezeWaiter = null;
+  let freezeUrl = null;
+
+  function freezeFinished(state, blob, waiter) {
+    const r = report();
+    const f = r.freeze || {};
+    if (state !== 'done') {
+      const message = state === 'cancelled' ? 'the freeze was cancelled' : (f.error || 'the freeze failed');
+      setStatus(`Freeze: ${message}`);
+      if (waiter) waiter.reject(new Error(message));
+      return;
+    }
+    if (freezeUrl) URL.revokeObjectURL(freezeUrl);
+    freezeUrl = URL.createObjectURL(blob);
+    setStatus(`Frozen: ${f.nodes.length} nodes, ${blob.size} bytes`);
+    const result = { nodes: f.nodes, bytes: blob.size, blobUrl: freezeUrl };
+    if (waiter) blob.arrayBuffer().then((b) => waiter.resolve({ ...result, data: new Uint8Array(b) }), waiter.reject);
+    if (waiter && !waiter.download) return;
+    // Started from the Graph panel (or asked to): offer the file.
+    const a = document.createElement('a');
+    a.href = freezeUrl;
+    a.download = 'frozen_model.pb';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function freeze(outputs, docId, options) {
+    return queue.then(() => new Promise((resolve, reject) => {
+      if (!api) return reject(new Error('the module is not running'));
+      api.freezeCancel();  // a freeze in flight ends first (its waiter is told)
+      freezeChunks = [];
+      freezeWaiter = { resolve, reject, download: !!(options && options.download) };
+      api.freeze((outputs || []).map(String).join('\n'), docId === undefined ? -1 : docId);
+    }));
+  }
+
   function report() {
     return api ? JSON.parse(api.report()) : { documents: [], errors: ['the module is not running'] };
   }
@@ -316,5 +376,5 @@
     return (await Promise.all(Array.from(entries, entriesFromItem))).flat();
   }
 
-  window.ckptview = { ready, open, select, report, stats: () => ({ ...counters }), filesFromEntries };
+  window.ckptview = { ready, open, select, freeze, report, stats: () => ({ ...counters }), filesFromEntries };
 })();

@@ -76,6 +76,7 @@ Result<int> App::Open(std::unique_ptr<formats::FileSource> source, std::string l
                   " (choose it above the variables table)");
   }
   if (d.checkpoints.empty()) log_.Info(doc->label + ": no checkpoint among these files");
+  OpenGraphOf(*doc);
 
   const int id = doc->id;
   documents_.push_back(std::move(doc));
@@ -188,7 +189,8 @@ void App::SwitchCheckpoint(int document, int checkpoint) {
     selected_ = SelectedValue();
     selected_.generation = generation;
   }
-  OpenCheckpointOf(*doc, checkpoint);
+  if (freeze_.document == document) CancelFreeze();
+  if (OpenCheckpointOf(*doc, checkpoint).ok()) OpenGraphOf(*doc);
 }
 
 void App::CloseDocument(int document) {
@@ -201,6 +203,7 @@ void App::CloseDocument(int document) {
     selected_ = SelectedValue();
     selected_.generation = generation;
   }
+  if (freeze_.document == document) CancelFreeze();
   log_.Info("Closed " + (*it)->label);
   documents_.erase(it);
   if (active_document_ == document) active_document_ = documents_.empty() ? 0 : documents_.back()->id;
@@ -215,6 +218,13 @@ void App::ReportProgress(int id, uint64_t bytes_done) {
 
 void App::Deliver(int id, Result<std::vector<std::string>> chunks) {
   if (!reads_.Finish(id)) return;  // cancelled or unknown
+  if (freeze_.state == FreezeState::State::kRunning && freeze_.request_id == id) {
+    freeze_.request_id = 0;
+    if (!chunks.ok()) return EndFreeze(FreezeState::State::kFailed, "freeze: " + chunks.status().message());
+    Status s = freeze_.job->Supply(std::move(chunks).value());
+    if (!s.ok()) return EndFreeze(FreezeState::State::kFailed, "freeze: " + s.message());
+    return ContinueFreeze();
+  }
   if (selected_.state != SelectedValue::State::kLoading || selected_.request_id != id) return;
   Document* doc = FindDocument(selected_.document);
   const std::string label = doc ? doc->label : "?";

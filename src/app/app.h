@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@
 #include "formats/checkpoint.h"
 #include "formats/discover.h"
 #include "formats/file_source.h"
+#include "graph/freeze.h"
+#include "graph/model.h"
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
 
@@ -43,6 +46,34 @@ struct Document {
   int checkpoint_index = -1;                        // into discovery.checkpoints
   std::unique_ptr<formats::Checkpoint> checkpoint;  // null until one opens
   int generation = 0;                               // bumped when `checkpoint` changes
+  // The graph opened with the checkpoint (graph::OpenModel over `source`);
+  // null when there is no graph file or it could not be opened (logged).
+  std::unique_ptr<graph::Model> model;
+  std::vector<std::string> suggested_outputs;       // summary.h
+  // The Graph panel's choice of outputs and what extract_sub_graph keeps.
+  std::vector<std::string> freeze_outputs;
+  int kept_nodes = -1;                              // -1: no outputs chosen or an error
+  std::string kept_error;
+  // Where "Freeze to file" writes (desktop; set by the driver, edited in the panel).
+  std::string freeze_path;
+};
+
+// A freeze in progress or finished (one at a time). The FreezeJob is driven
+// through the read queue; output pieces go to the sink if one is set (the
+// page hands them to JS as they come), else are collected in `chunks`.
+struct FreezeState {
+  enum class State { kNone, kRunning, kDone, kFailed, kCancelled };
+  State state = State::kNone;
+  int document = 0;
+  std::vector<std::string> outputs;
+  std::unique_ptr<graph::FreezeJob> job;   // while kRunning
+  int request_id = 0;                      // read in flight (kRunning)
+  uint64_t bytes_written = 0;
+  uint64_t bytes_expected = 0;             // the plan's size (an upper bound if not exact)
+  std::vector<std::string> chunks;         // without a sink
+  std::vector<std::string> nodes;          // node names of the frozen graph, in order
+  int converted = 0;                       // variables made Const
+  std::string error;                       // kFailed
 };
 
 // The selected variable's value, as loaded.
@@ -95,6 +126,34 @@ class App {
   // or display name; starts reading it. Errors are logged and returned.
   Status Select(std::string_view name, int document = -1);
 
+  // ---- Graph and freezing (app_graph.cc) ----------------------------------
+  // Chooses the outputs to freeze for `document` (-1: active) and computes
+  // the kept-node count. Errors are returned (and shown in the panel).
+  Status SetFreezeOutputs(std::vector<std::string> outputs, int document = -1);
+  // Starts freezing `document` (-1: active) for its chosen outputs (or
+  // `outputs` if not empty); reads go through the read queue. Cancels a
+  // freeze already running.
+  Status StartFreeze(std::vector<std::string> outputs = {}, int document = -1);
+  void CancelFreeze();
+  // Brings the Graph panel to the front on the next Draw (tests, drivers).
+  void ShowGraphPanel() { show_graph_panel_ = true; }
+  const FreezeState& freeze() const { return freeze_; }
+  // Takes the collected output (without a sink).
+  std::vector<std::string> TakeFreezeOutput();
+  // Output pieces as they are produced (instead of collecting them).
+  void SetFreezeSink(std::function<void(std::string_view)> sink) { freeze_sink_ = std::move(sink); }
+  // Native drivers: writes a whole freeze to a file (graph/freeze_file.h's
+  // FreezeToFile, which wasm does not have). With a writer set the Graph
+  // panel offers "Freeze to file" with a path field.
+  using FreezeFileWriter = std::function<Status(graph::FreezeJob& job, formats::FileSource& source,
+                                                const std::string& path, uint64_t* bytes_written)>;
+  void SetFreezeFileWriter(FreezeFileWriter writer) { freeze_file_writer_ = std::move(writer); }
+  // Freezes `document` (-1: active) for its chosen outputs (or `outputs`)
+  // into `path` ("" = the document's freeze_path) at once, through the writer.
+  Status FreezeToPath(const std::string& path = "", std::vector<std::string> outputs = {}, int document = -1);
+  // Called when a freeze ends (done, failed or cancelled).
+  void SetFreezeFinished(std::function<void(const FreezeState&)> f) { freeze_finished_ = std::move(f); }
+
   // Emits this frame's ImGui windows (between ImGui::NewFrame and Render),
   // then runs the commands the views posted.
   void Draw();
@@ -131,6 +190,9 @@ class App {
   // {"documents":[{"id","label","prefix","format","active","checkpoints":[...],
   //   "variables":[{"name","key","dtype","shape","bytes","slot"}]}],
   //  "errors":[...], "warnings":[...], "busy": bool,
+  //  "graph": {"nodes", "ops": {op: count}, "suggested_outputs", "outputs", "kept_nodes"}
+  //           of the active document, or null,
+  //  "freeze": {"state", "document", "outputs", "nodes", "converted", "bytes", "bytes_expected", "error"?},
   //  "variables_view": {"filter","tree","show_optimizer_slots","rows"},
   //  "selected": key or null,
   //  "value_view": {"state","key","dtype","shape","error","slice","rows","cols",
@@ -146,6 +208,11 @@ class App {
   void DrawEmptyState();
   void DrawDocumentBar(Document& doc);
   void DrawStatusLine();
+  void DrawGraphPanel(Document& doc);
+  void OpenGraphOf(Document& doc);
+  void ContinueFreeze();
+  Status PlanFreeze(Document* doc, std::vector<std::string> outputs);
+  void EndFreeze(FreezeState::State state, std::string error);
 
   AppOptions options_;
   std::vector<std::unique_ptr<Document>> documents_;
@@ -155,6 +222,12 @@ class App {
   SelectedValue selected_;
   std::chrono::steady_clock::time_point request_started_;
   ReadQueue reads_;
+  FreezeState freeze_;
+  std::function<void(std::string_view)> freeze_sink_;
+  std::function<void(const FreezeState&)> freeze_finished_;
+  FreezeFileWriter freeze_file_writer_;
+  std::string graph_filter_;
+  bool show_graph_panel_ = false;
   CommandQueue commands_;
   Log log_;
   std::unique_ptr<VariablesView> variables_view_;

@@ -49,8 +49,26 @@ void App::Draw() {
           ImGui::EndChild();
           ImGui::TableNextColumn();
           ImGui::BeginChild("value_pane", ImVec2(0, 0), false);
-          if (selected_.document == doc->id) value_view_->Draw(selected_, commands_);
-          else ImGui::TextDisabled("Select a variable to see its values.");
+          // With a graph, the right pane has two tabs: the values and the Graph panel.
+          const bool has_graph = doc->model && doc->model->graph;
+          bool values_tab = !has_graph;
+          if (has_graph && ImGui::BeginTabBar("panes")) {
+            if (ImGui::BeginTabItem("Values")) {
+              values_tab = true;
+              ImGui::EndTabItem();
+            }
+            const ImGuiTabItemFlags graph_flags = show_graph_panel_ ? ImGuiTabItemFlags_SetSelected : 0;
+            if (doc->id == active_document_) show_graph_panel_ = false;
+            if (ImGui::BeginTabItem("Graph", nullptr, graph_flags)) {
+              DrawGraphPanel(*doc);
+              ImGui::EndTabItem();
+            }
+            ImGui::EndTabBar();
+          }
+          if (values_tab) {
+            if (selected_.document == doc->id) value_view_->Draw(selected_, commands_);
+            else ImGui::TextDisabled("Select a variable to see its values.");
+          }
           ImGui::EndChild();
           ImGui::EndTable();
         }

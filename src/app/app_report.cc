@@ -1,5 +1,7 @@
 // App::ReportJson: what is open and shown, for end-to-end tests
 // (window.ckptview.report() on the page, --report on the desktop).
+#include <map>
+
 #include "app/app.h"
 #include "app/json_out.h"
 #include "app/value_view.h"
@@ -77,6 +79,46 @@ std::string App::ReportJson() const {
   for (const auto& w : log_.warnings()) j.String(w);
   j.EndArray();
   j.Key("busy").Bool(busy());
+  {
+    const Document* doc = FindDocument(active_document_);
+    j.Key("graph");
+    if (!doc || !doc->model || !doc->model->graph) {
+      j.Null();
+    } else {
+      const auto& g = *doc->model->graph;
+      std::map<std::string, int> ops;
+      for (int i = 0; i < g.num_nodes(); ++i) ops[g.op(i)]++;
+      j.BeginObject();
+      j.Key("nodes").Int(g.num_nodes());
+      j.Key("ops").BeginObject();
+      for (const auto& [op, n] : ops) j.Key(op).Int(n);
+      j.EndObject();
+      j.Key("suggested_outputs").BeginArray();
+      for (const auto& o : doc->suggested_outputs) j.String(o);
+      j.EndArray();
+      j.Key("outputs").BeginArray();
+      for (const auto& o : doc->freeze_outputs) j.String(o);
+      j.EndArray();
+      j.Key("kept_nodes").Int(doc->kept_nodes);
+      j.EndObject();
+    }
+    const FreezeState& f = freeze_;
+    static const char* kStates[] = {"none", "running", "done", "failed", "cancelled"};
+    j.Key("freeze").BeginObject();
+    j.Key("state").String(kStates[static_cast<int>(f.state)]);
+    j.Key("document").Int(f.document);
+    j.Key("outputs").BeginArray();
+    for (const auto& o : f.outputs) j.String(o);
+    j.EndArray();
+    j.Key("nodes").BeginArray();
+    for (const auto& n : f.nodes) j.String(n);
+    j.EndArray();
+    j.Key("converted").Int(f.converted);
+    j.Key("bytes").UInt(f.bytes_written);
+    j.Key("bytes_expected").UInt(f.bytes_expected);
+    if (f.state == FreezeState::State::kFailed) j.Key("error").String(f.error);
+    j.EndObject();
+  }
   {
     const VariableListOptions& o = variables_view_->options;
     j.Key("variables_view").BeginObject();

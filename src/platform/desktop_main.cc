@@ -24,6 +24,8 @@
 #include "app/png.h"
 #include "app/union_file_source.h"
 #include "formats/disk_file_source.h"
+#include "graph/freeze_file.h"
+#include "graph/freeze_rewrite.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
@@ -38,12 +40,14 @@ struct Options {
   int frames = 3;
   int width = 1280, height = 800;
   bool report = false;
+  std::string freeze;     // comma-separated output nodes: freeze at start (Graph panel shown)
+  std::string freeze_to;  // where ("" = frozen_model.pb next to the opened folder)
 };
 
 void Usage() {
   std::fprintf(stderr,
                "usage: ckptview-desktop [PATH...] [--select NAME] [--screenshot OUT.png --frames N]\n"
-               "                        [--size WxH] [--report]\n");
+               "                        [--size WxH] [--report] [--freeze OUT,OUT [--freeze-to FILE]]\n");
 }
 
 bool ParseArgs(int argc, char** argv, Options* o) {
@@ -75,6 +79,10 @@ bool ParseArgs(int argc, char** argv, Options* o) {
         std::fprintf(stderr, "ckptview-desktop: --size wants WxH, e.g. 1280x800\n");
         return false;
       }
+    } else if (a == "--freeze" || a == "--freeze-to") {
+      const char* v = next(a.c_str());
+      if (!v) return false;
+      (a == "--freeze" ? o->freeze : o->freeze_to) = v;
     } else if (a == "--report") {
       o->report = true;
     } else if (a == "-h" || a == "--help") {
@@ -102,6 +110,7 @@ void OpenPaths(app::App& app, const std::vector<std::string>& paths) {
   auto files = std::make_unique<app::UnionFileSource>();
   std::string files_label;  // the first .index file's prefix, else the first file's name
   int file_count = 0;
+  std::string files_dir;  // frozen_model.pb beside the first file
   for (const auto& path : paths) {
     auto source = formats::DiskFileSource::Open(path);
     if (!source.ok()) {
@@ -110,8 +119,15 @@ void OpenPaths(app::App& app, const std::vector<std::string>& paths) {
     }
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-      app.Open(std::move(source).value(), BaseName(path));
+      auto id = app.Open(std::move(source).value(), BaseName(path));
+      // The Graph panel's "Freeze to file" writes next to the opened folder.
+      std::string dir = path;
+      while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+      if (id.ok()) app.FindDocument(id.value())->freeze_path =
+          (std::filesystem::path(dir).parent_path() / "frozen_model.pb").string();
     } else {
+      if (file_count == 0)
+        files_dir = (std::filesystem::path(path).parent_path() / "frozen_model.pb").string();
       for (const auto& skipped : files->Add(std::move(source).value()))
         app.log().Warning(path + ": another file named " + skipped + " was given first; skipped");
       const std::string base = BaseName(path);
@@ -123,7 +139,10 @@ void OpenPaths(app::App& app, const std::vector<std::string>& paths) {
   if (files_label.size() > 6 && files_label.compare(files_label.size() - 6, 6, ".index") == 0)
     files_label.resize(files_label.size() - 6);
   if (file_count > 1) files_label += " (" + std::to_string(file_count) + " files)";
-  if (file_count > 0) app.Open(std::move(files), files_label);
+  if (file_count > 0) {
+    auto id = app.Open(std::move(files), files_label);
+    if (id.ok()) app.FindDocument(id.value())->freeze_path = files_dir;
+  }
 }
 
 // Reads the back buffer (what the frame just drew) into a top-down RGBA image.
@@ -186,10 +205,19 @@ int Run(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
+  app.SetFreezeFileWriter([](graph::FreezeJob& job, formats::FileSource& source, const std::string& path,
+                              uint64_t* bytes) { return graph::FreezeToFile(job, source, path, bytes); });
   OpenPaths(app, o.paths);
   if (!o.select.empty()) app.Select(o.select);
+  int freeze_failed = 0;
+  if (!o.freeze.empty()) {
+    app.ShowGraphPanel();
+    Status status = app.SetFreezeOutputs(graph::SplitNameList(o.freeze));
+    if (status.ok()) status = app.FreezeToPath(o.freeze_to);
+    if (!status.ok()) freeze_failed = 1;  // logged; the exit code says so
+  }
 
-  int exit_code = 0;
+  int exit_code = freeze_failed;
   for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
     if (o.screenshot.empty() && !app.busy()) glfwWaitEventsTimeout(0.25);
     else glfwPollEvents();

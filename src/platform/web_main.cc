@@ -35,6 +35,12 @@ namespace {
 EM_JS(void, JsReadRequest, (int id, int document, const char* ranges_json), {
   Module.ckptReadRequest(id, document, UTF8ToString(ranges_json));
 });
+// Freeze output, handed to JS piece by piece (copied out of wasm memory at
+// once), and the end of a freeze.
+EM_JS(void, JsFreezeChunk, (const char* data, double size), {
+  Module.ckptFreezeChunk(HEAPU8.slice(data, data + size));
+});
+EM_JS(void, JsFreezeDone, (const char* state), { Module.ckptFreezeDone(UTF8ToString(state)); });
 EM_JS(void, JsFatal, (const char* message), { Module.ckptFatal(UTF8ToString(message)); });
 EM_JS(int, JsCanvasWidth, (), { return Module.canvas.clientWidth | 0; });
 EM_JS(int, JsCanvasHeight, (), { return Module.canvas.clientHeight | 0; });
@@ -151,6 +157,29 @@ EMSCRIPTEN_KEEPALIVE int ckpt_open_finish() {
   return id.ok() ? id.value() : -1;
 }
 
+// ---- Graph and freezing ---------------------------------------------------------
+// Starts freezing document `document` (-1: active) for `outputs` (names
+// separated by newlines; empty: the outputs chosen in the Graph panel).
+// Returns 0 if it started (JS waits for ckptFreezeDone), -1 on error (also
+// reported through ckptFreezeDone).
+EMSCRIPTEN_KEEPALIVE int ckpt_freeze(const char* outputs, int document) {
+  std::vector<std::string> names;
+  std::string text = outputs, item;
+  for (char c : text + "\n") {
+    if (c == '\n') {
+      if (!item.empty()) names.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  auto status = g->app.StartFreeze(std::move(names), document);
+  ckptview::platform::PumpReads();
+  return status.ok() ? 0 : -1;
+}
+
+EMSCRIPTEN_KEEPALIVE void ckpt_freeze_cancel() { g->app.CancelFreeze(); }
+
 EMSCRIPTEN_KEEPALIVE void ckpt_log_error(const char* message) { g->app.log().Error(message); }
 
 // ---- Selecting and reading ----------------------------------------------------
@@ -216,6 +245,13 @@ int main() {
   app::AppOptions options;
   options.empty_hint = "Drop a checkpoint folder or its files anywhere on this page, or use the buttons above.";
   g = new platform::WebDriver(options);
+  g->app.SetFreezeSink([](std::string_view bytes) {
+    platform::JsFreezeChunk(bytes.data(), static_cast<double>(bytes.size()));
+  });
+  g->app.SetFreezeFinished([](const app::FreezeState& f) {
+    using S = app::FreezeState::State;
+    platform::JsFreezeDone(f.state == S::kDone ? "done" : f.state == S::kCancelled ? "cancelled" : "failed");
+  });
 
   if (!glfwInit()) {
     platform::JsFatal("could not initialise GLFW");

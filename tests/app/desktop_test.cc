@@ -15,6 +15,8 @@
 
 #include <unistd.h>
 
+#include "graph.pb.h"
+
 namespace ckptview::app {
 namespace {
 
@@ -95,6 +97,40 @@ TEST(DesktopTest, RendersTutorialWithValues) {
   EXPECT_GE(colours.size(), 16u) << "a blank or nearly blank frame";
 }
 
+// --freeze: the Graph panel's "Freeze to file" (FreezeToFile) from the
+// command line, on the graph fixture's tutorial; the file holds w1 and w2 as
+// Consts (the panel is drawn in the screenshot frames).
+TEST(DesktopTest, FreezesTutorialToFile) {
+  const std::string exe = CKPT_DESKTOP_PATH;
+  if (!fs::exists(exe)) GTEST_SKIP() << exe << " is not built";
+  std::string prefix;
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) prefix = "xvfb-run -a ";
+  else if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no xvfb-run and no DISPLAY: no GL context to render with";
+
+  const std::string tag = std::to_string(::getpid());
+  const fs::path shot = fs::temp_directory_path() / ("ckptview_desktop_freeze_" + tag + ".png");
+  const fs::path pb = fs::temp_directory_path() / ("ckptview_desktop_frozen_" + tag + ".pb");
+  const std::string command = prefix + "'" + exe + "' '" + CKPT_FIXTURES_DIR + "/graphs/tutorial/ckpts' " +
+                              "--freeze w1,w2 --freeze-to '" + pb.string() + "' --size 900x600 --frames 3 " +
+                              "--screenshot '" + shot.string() + "' --report 2>&1";
+  int status = -1;
+  const std::string report = RunCommand(command, &status);
+  fs::remove(shot);
+  ASSERT_EQ(status, 0) << command << "\n" << report;
+  EXPECT_NE(report.find(R"("freeze":{"state":"done")"), std::string::npos) << report;
+  EXPECT_NE(report.find(R"("nodes":["w1","w2"])"), std::string::npos) << report;
+  std::ifstream in(pb, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  fs::remove(pb);
+  tensorflow::GraphDef g;
+  ASSERT_TRUE(g.ParseFromString(ss.str())) << ss.str().size() << " bytes";
+  ASSERT_EQ(g.node_size(), 2);
+  EXPECT_EQ(g.node(0).name(), "w1");
+  EXPECT_EQ(g.node(1).name(), "w2");
+  EXPECT_EQ(g.node(0).op(), "Const");
+  EXPECT_EQ(g.node(1).op(), "Const");
+}
+
 }  // namespace
 }  // namespace ckptview::app
-

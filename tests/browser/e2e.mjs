@@ -216,6 +216,89 @@ await check('select w2 in the demo: values 1..5', async () => {
   assert(v.stats.min === 1 && v.stats.max === 5 && v.stats.mean === 3, JSON.stringify(v.stats));
 });
 
+// A tiny protobuf reader: the fields of a message as [field, wireType, value]
+// (varints as Numbers, length-delimited as Uint8Array).
+function protoFields(buf) {
+  const out = [];
+  let pos = 0;
+  const varint = () => {
+    let v = 0, mul = 1, b;
+    do {
+      if (pos >= buf.length) throw new Error('truncated varint');
+      b = buf[pos++];
+      v += (b & 0x7f) * mul;
+      mul *= 128;
+    } while (b & 0x80);
+    return v;
+  };
+  while (pos < buf.length) {
+    const key = varint();
+    const field = Math.floor(key / 8), wire = key & 7;
+    if (wire === 0) out.push([field, wire, varint()]);
+    else if (wire === 2) {
+      const n = varint();
+      if (pos + n > buf.length) throw new Error('truncated field');
+      out.push([field, wire, buf.subarray(pos, pos + n)]);
+      pos += n;
+    } else if (wire === 5) { out.push([field, wire, buf.subarray(pos, pos + 4)]); pos += 4; }
+    else if (wire === 1) { out.push([field, wire, buf.subarray(pos, pos + 8)]); pos += 8; }
+    else throw new Error(`wire type ${wire}`);
+  }
+  return out;
+}
+function packedVarints(buf) {
+  const out = [];
+  let v = 0, mul = 1;
+  for (const b of buf) {
+    v += (b & 0x7f) * mul;
+    mul *= 128;
+    if (!(b & 0x80)) { out.push(v); v = 0; mul = 1; }
+  }
+  return out;
+}
+const utf8 = (b) => new TextDecoder().decode(b);
+// GraphDef -> [{name, op, values}] where values is the Const's tensor as
+// numbers (float32 / int32 from tensor_content, float_val or int_val).
+function parseGraphDef(bytes) {
+  const nodes = [];
+  for (const [f, , nodeBytes] of protoFields(bytes)) {
+    if (f !== 1) continue;
+    const node = { name: '', op: '', values: null };
+    for (const [nf, , v] of protoFields(nodeBytes)) {
+      if (nf === 1) node.name = utf8(v);
+      else if (nf === 2) node.op = utf8(v);
+      else if (nf === 5) {  // attr map entry {1 key, 2 AttrValue}
+        const entry = protoFields(v);
+        const key = utf8(entry.find((e) => e[0] === 1)[2]);
+        const attr = entry.find((e) => e[0] === 2);
+        if (key !== 'value' || !attr) continue;
+        const tensor = protoFields(attr[2]).find((e) => e[0] === 8);  // AttrValue.tensor
+        if (!tensor) continue;
+        const t = protoFields(tensor[2]);
+        const dtype = (t.find((e) => e[0] === 1) || [0, 0, 0])[2];  // 1 float, 3 int32
+        const content = t.find((e) => e[0] === 4);
+        const values = [];
+        if (content) {
+          const dv = new DataView(content[2].buffer, content[2].byteOffset, content[2].byteLength);
+          for (let i = 0; i + 4 <= dv.byteLength; i += 4) values.push(dtype === 1 ? dv.getFloat32(i, true) : dv.getInt32(i, true));
+        } else {
+          for (const [tf, tw, tv] of t) {
+            if (tf === 5 && tw === 5) values.push(new DataView(tv.buffer, tv.byteOffset, 4).getFloat32(0, true));
+            else if (tf === 5 && tw === 2) {
+              const dv = new DataView(tv.buffer, tv.byteOffset, tv.byteLength);
+              for (let i = 0; i + 4 <= dv.byteLength; i += 4) values.push(dv.getFloat32(i, true));
+            } else if (tf === 7 && tw === 0) values.push(tv | 0);
+            else if (tf === 7 && tw === 2) values.push(...packedVarints(tv).map((x) => x | 0));
+          }
+        }
+        node.values = { dtype, values };
+      }
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+
 let shardedId = 0;
 await check('open a folder through the file input (sharded checkpoint, 2 shards)', async () => {
   const before = (await report()).documents.length;
@@ -458,6 +541,45 @@ await check('a generated 4 GiB checkpoint opens and any tensor in it shows; wasm
   console.log(`# 4 GiB checkpoint (${how}) in ${((tGen - t0) / 1000).toFixed(1)} s; opened in ${tOpen - tGen} ms; ` +
     `last/first tensor (64 MiB) loaded in ${loads.join('/')} ms; wasm heap ${(heap / 1048576).toFixed(0)} MiB`);
   assert(heap < 1.5 * 1024 ** 3, `wasm heap ${heap} bytes for a ${BIG_BYTES}-byte checkpoint`);
+});
+
+await check('open graphs/tutorial/ckpts through the file input and freeze w1, w2: two Consts with the checkpoint\'s values', async () => {
+  const count = (await report()).documents.length;
+  const opened = page.waitForFunction((n) => window.ckptview.report().documents.length > n, count);
+  await page.setInputFiles('#file-input', path.join(fixtures, 'graphs', 'tutorial', 'ckpts'));
+  await opened;
+  const tutorialId = (await report()).documents.at(-1).id;
+  const before = await page.evaluate((id) => window.ckptview.select('w1', id), tutorialId);
+  const w1Shown = [before.value_view.stats.min, before.value_view.stats.max].map(Math.fround);
+  const g = (await report()).graph;
+  assert(g && g.nodes === 27 && g.ops.VariableV2 === 2 && g.ops.Const === 9, `graph ${JSON.stringify(g)}`);
+  const result = await page.evaluate(async (id) => {
+    const r = await window.ckptview.freeze(['w1', 'w2'], id);
+    return { nodes: r.nodes, bytes: r.bytes, data: Array.from(r.data), blobUrl: r.blobUrl };
+  }, tutorialId);
+  assert(JSON.stringify(result.nodes) === '["w1","w2"]', `nodes ${JSON.stringify(result.nodes)}`);
+  assert(result.bytes === result.data.length && /^blob:/.test(result.blobUrl),
+    `bytes ${result.bytes}, data ${result.data.length}, url ${result.blobUrl}`);
+  const nodes = parseGraphDef(Uint8Array.from(result.data));
+  assert(JSON.stringify(nodes.map((n) => [n.name, n.op])) === '[["w1","Const"],["w2","Const"]]',
+    `parsed ${JSON.stringify(nodes)}`);
+  const w2 = nodes[1].values, w1 = nodes[0].values;
+  assert(w2 && w2.dtype === 3 && JSON.stringify(w2.values) === '[1,2,3,4,5]', `w2 ${JSON.stringify(w2)}`);
+  const w1Sorted = w1 ? [...w1.values].sort((a, b) => a - b) : [];
+  assert(w1 && w1.dtype === 1 && w1Sorted.length === 2 && w1Sorted[0] === w1Shown[0] && w1Sorted[1] === w1Shown[1],
+    `w1 ${JSON.stringify(w1)} vs shown ${JSON.stringify(w1Shown)}`);
+  const f = (await report()).freeze;
+  assert(f.state === 'done' && f.bytes === result.bytes, `freeze report ${JSON.stringify(f)}`);
+  // As the Graph panel's Freeze button does: the Blob is offered as frozen_model.pb.
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 10000 }),
+    page.evaluate((id) => window.ckptview.freeze(['w1', 'w2'], id, { download: true }).then((r) => r.bytes), tutorialId),
+  ]);
+  assert(download.suggestedFilename() === 'frozen_model.pb', `download named ${download.suggestedFilename()}`);
+  const saved = await download.path();
+  assert(saved && fs.statSync(saved).size === result.bytes, `downloaded ${saved && fs.statSync(saved).size} bytes`);
+  const bad = await page.evaluate((id) => window.ckptview.freeze(['no_such_node'], id).then(() => 'resolved', (e) => String(e)), tutorialId);
+  assert(/no_such_node/.test(bad), `a bad output: ${bad}`);
 });
 
 await check('no request left the page\'s origin; every request was served', async () => {
