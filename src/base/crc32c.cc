@@ -1,6 +1,6 @@
-// Slicing-by-8 table CRC everywhere, and the SSE4.2 crc32 instruction on x86
-// when the CPU has it (picked at run time): checksum speed bounds how fast
-// `inspect --verify` reads a checkpoint.
+// Slicing-by-8 table CRC everywhere (wasm included), and the SSE4.2 crc32
+// instruction on x86 when the CPU has it (picked at run time): checksum speed
+// bounds how fast `inspect --verify` reads a checkpoint.
 #include "base/crc32c.h"
 
 #include <array>
@@ -34,32 +34,11 @@ const Tables& GetTables() {
   return tables;
 }
 
-uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
-  const auto& t = GetTables().t;
-  uint32_t c = ~crc;
-  while (n >= 8) {
-    uint32_t lo, hi;
-    std::memcpy(&lo, p, 4);
-    std::memcpy(&hi, p + 4, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    lo = __builtin_bswap32(lo);
-    hi = __builtin_bswap32(hi);
-#endif
-    lo ^= c;
-    c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
-        t[3][hi & 0xff] ^ t[2][(hi >> 8) & 0xff] ^ t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];
-    p += 8;
-    n -= 8;
-  }
-  while (n--) c = (c >> 8) ^ t[0][(c ^ *p++) & 0xff];
-  return ~c;
-}
-
-#ifdef CKPT_HAVE_SSE42_PATH
-// The crc32 instruction has a latency of 3 cycles and a throughput of 1, so
-// three independent streams over adjacent blocks run three times faster than
-// one; their CRCs are then joined by "appending zeros" with a precomputed
-// GF(2) operator (Mark Adler's method, as in zlib's crc32_combine).
+// Both paths run three independent streams over adjacent blocks, so each
+// step's latency (a dependent chain of table loads, or the crc32
+// instruction's 3 cycles) overlaps the others'; the streams' CRCs are then
+// joined by "appending zeros" with a precomputed GF(2) operator (Mark
+// Adler's method, as in zlib's crc32_combine).
 constexpr size_t kLongBlock = 8192;
 constexpr size_t kShortBlock = 256;
 
@@ -102,6 +81,60 @@ uint32_t Shift(const ZerosTable& z, uint32_t crc) {
   return z[0][crc & 0xff] ^ z[1][(crc >> 8) & 0xff] ^ z[2][(crc >> 16) & 0xff] ^ z[3][crc >> 24];
 }
 
+// One slicing-by-8 step over 8 bytes of a raw (uninverted) register.
+inline uint32_t Step8(const std::array<std::array<uint32_t, 256>, 8>& t, uint32_t c, const uint8_t* p) {
+  uint32_t lo, hi;
+  std::memcpy(&lo, p, 4);
+  std::memcpy(&hi, p + 4, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  lo = __builtin_bswap32(lo);
+  hi = __builtin_bswap32(hi);
+#endif
+  lo ^= c;
+  return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+         t[3][hi & 0xff] ^ t[2][(hi >> 8) & 0xff] ^ t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];
+}
+
+uint32_t Portable3Blocks(uint32_t crc0, const uint8_t*& p, size_t& n, size_t block, const ZerosTable& zeros) {
+  const auto& t = GetTables().t;
+  while (n >= 3 * block) {
+    uint32_t crc1 = 0, crc2 = 0;
+    for (const uint8_t* end = p + block; p < end; p += 8) {
+      crc0 = Step8(t, crc0, p);
+      crc1 = Step8(t, crc1, p + block);
+      crc2 = Step8(t, crc2, p + 2 * block);
+    }
+    crc0 = Shift(zeros, crc0) ^ crc1;
+    crc0 = Shift(zeros, crc0) ^ crc2;
+    p += 2 * block;
+    n -= 3 * block;
+  }
+  return crc0;
+}
+
+const ZerosTable& LongZeros() {
+  static const ZerosTable table = MakeZerosTable(kLongBlock);
+  return table;
+}
+
+const ZerosTable& ShortZeros() {
+  static const ZerosTable table = MakeZerosTable(kShortBlock);
+  return table;
+}
+
+uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
+  const auto& t = GetTables().t;
+  uint32_t c = ~crc;
+  c = Portable3Blocks(c, p, n, kLongBlock, LongZeros());
+  c = Portable3Blocks(c, p, n, kShortBlock, ShortZeros());
+  for (; n >= 8; p += 8, n -= 8) c = Step8(t, c, p);
+  while (n--) c = (c >> 8) ^ t[0][(c ^ *p++) & 0xff];
+  return ~c;
+}
+
+#ifdef CKPT_HAVE_SSE42_PATH
+// The crc32 instruction has a latency of 3 cycles and a throughput of 1:
+// three streams keep it busy.
 __attribute__((target("sse4.2"))) uint64_t Crc3Blocks(uint64_t crc0, const uint8_t*& p, size_t& n,
                                                       size_t block, const ZerosTable& zeros) {
   while (n >= 3 * block) {
@@ -124,11 +157,9 @@ __attribute__((target("sse4.2"))) uint64_t Crc3Blocks(uint64_t crc0, const uint8
 }
 
 __attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const uint8_t* p, size_t n) {
-  static const ZerosTable long_zeros = MakeZerosTable(kLongBlock);
-  static const ZerosTable short_zeros = MakeZerosTable(kShortBlock);
   uint64_t c = ~crc;
-  c = Crc3Blocks(c, p, n, kLongBlock, long_zeros);
-  c = Crc3Blocks(c, p, n, kShortBlock, short_zeros);
+  c = Crc3Blocks(c, p, n, kLongBlock, LongZeros());
+  c = Crc3Blocks(c, p, n, kShortBlock, ShortZeros());
   while (n >= 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
