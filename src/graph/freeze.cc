@@ -227,6 +227,16 @@ struct FreezeJob::State {
     bool has_piece = false;
   } stream;
 
+  // The read of the streamed tensor's next piece (at most kStreamPieceBytes).
+  FreezeStep AskNextPiece() {
+    stream.asked = std::min(stream.range.size, kStreamPieceBytes);
+    awaiting = true;
+    FreezeStep step;
+    step.kind = FreezeStep::Kind::kRead;
+    step.ranges.push_back({stream.range.path, stream.range.offset, stream.asked});
+    return step;
+  }
+
   Status Fail(Status s) {
     failed = true;
     queue.clear();
@@ -419,14 +429,7 @@ Result<FreezeStep> FreezeJob::Next() {
       }
       return write(std::move(st.piece));
     }
-    if (st.range.size > 0) {
-      st.asked = std::min(st.range.size, kStreamPieceBytes);
-      s.awaiting = true;
-      FreezeStep step;
-      step.kind = FreezeStep::Kind::kRead;
-      step.ranges.push_back({st.range.path, st.range.offset, st.asked});
-      return step;
-    }
+    if (st.range.size > 0) return s.AskNextPiece();
     st = State::Stream();  // the tensor is out (its crc was checked by Supply)
     ++s.next_node;
   }
@@ -470,12 +473,7 @@ Result<FreezeStep> FreezeJob::Next() {
           st.active = true;
           st.range = std::move(range);
           st.expected_crc = crc32c::Unmask(masked_crc);
-          st.asked = std::min(st.range.size, kStreamPieceBytes);
-          s.awaiting = true;
-          FreezeStep step;
-          step.kind = FreezeStep::Kind::kRead;
-          step.ranges.push_back({st.range.path, st.range.offset, st.asked});
-          return step;
+          return s.AskNextPiece();
         }
         Result<std::vector<formats::ByteRange>> ranges = s.checkpoint->RangesFor(cp.key);
         if (!ranges.ok()) return s.Fail(ranges.status().WithContext("freezing " + cp.name));
