@@ -15,6 +15,7 @@ const char* FormatName(formats::CheckpointFormat f) {
   switch (f) {
     case formats::CheckpointFormat::kBundleV2: return "bundle_v2";
     case formats::CheckpointFormat::kSlicesV1: return "slices_v1";
+    case formats::CheckpointFormat::kGraphConstants: return "graph_constants";
   }
   return "unknown";
 }

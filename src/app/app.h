@@ -210,6 +210,7 @@ class App {
   void DrawStatusLine();
   void DrawGraphPanel(Document& doc);
   void OpenGraphOf(Document& doc);
+  void ShowGraphConstants(Document& doc);
   void ContinueFreeze();
   Status PlanFreeze(Document* doc, std::vector<std::string> outputs);
   void EndFreeze(FreezeState::State state, std::string error);

@@ -109,9 +109,13 @@ void App::DrawDocumentBar(Document& doc) {
   if (doc.checkpoint) {
     ImGui::Text("%s", doc.checkpoint->prefix().c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("%s, %zu data file%s", FormatName(doc.checkpoint->format()),
-                        doc.checkpoint->data_files().size(),
-                        doc.checkpoint->data_files().size() == 1 ? "" : "s");
+    if (doc.checkpoint->format() == formats::CheckpointFormat::kGraphConstants) {
+      ImGui::TextDisabled("constants of the graph (no checkpoint)");
+    } else {
+      ImGui::TextDisabled("%s, %zu data file%s", FormatName(doc.checkpoint->format()),
+                          doc.checkpoint->data_files().size(),
+                          doc.checkpoint->data_files().size() == 1 ? "" : "s");
+    }
   } else {
     ImGui::TextDisabled("no checkpoint open");
   }

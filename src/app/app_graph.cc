@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "app/format_units.h"
 #include "graph/freeze_rewrite.h"
+#include "graph/graph_constants.h"
 #include "graph/summary.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -31,6 +32,19 @@ void App::OpenGraphOf(Document& doc) {
   if (!doc.model->graph) return;
   doc.suggested_outputs = graph::SuggestOutputs(*doc.model->graph, doc.model->meta_graph());
   log_.Info(doc.label + ": graph with " + std::to_string(doc.model->graph->num_nodes()) + " nodes");
+  if (!doc.checkpoint) ShowGraphConstants(doc);
+}
+
+// A graph without a checkpoint (a frozen .pb) keeps its weights in Const
+// nodes: list those in the variables table, read from the graph in memory.
+void App::ShowGraphConstants(Document& doc) {
+  const std::string& file = doc.model->graph_file ? doc.model->graph_file->path : doc.label;
+  auto constants = graph::GraphConstants::Open(doc.model->graph->def(), file);
+  if (!constants) return;
+  log_.Info(doc.label + ": " + std::to_string(constants->variables().size()) +
+            " constants in the graph (no checkpoint): listed as variables");
+  doc.checkpoint = std::move(constants);
+  doc.generation++;
 }
 
 Status App::SetFreezeOutputs(std::vector<std::string> outputs, int document) {

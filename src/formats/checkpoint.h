@@ -21,7 +21,8 @@
 
 namespace ckptview::formats {
 
-enum class CheckpointFormat { kBundleV2, kSlicesV1 };
+// kGraphConstants: the Const nodes of a frozen graph (graph/graph_constants.h).
+enum class CheckpointFormat { kBundleV2, kSlicesV1, kGraphConstants };
 
 struct VariableInfo {
   std::string key;          // checkpoint key, e.g. "dense/kernel" or "x/.ATTRIBUTES/VARIABLE_VALUE"

@@ -119,6 +119,38 @@ TEST(FreezeAppTest, CancelAndBadOutputs) {
   EXPECT_FALSE(app.ReportJson().find("\"freeze\":{\"state\":\"failed\"") == std::string::npos);
 }
 
+// A frozen graph opened alone lists its Consts as variables and shows their
+// values: the tutorial frozen to w1,w2 and opened back gives w2 = 1..5.
+TEST(FreezeAppTest, FrozenGraphShowsItsConstants) {
+  App app;
+  ASSERT_TRUE(app.Open(TutorialSource(), "ckpts").ok());
+  ASSERT_TRUE(app.StartFreeze({"w1", "w2"}).ok()) << app.freeze().error;
+  while (app.freeze().state == FreezeState::State::kRunning) ASSERT_GT(ServeFromDisk(app), 0);
+  ASSERT_EQ(app.freeze().state, FreezeState::State::kDone) << app.freeze().error;
+  std::string bytes;
+  for (const auto& c : app.TakeFreezeOutput()) bytes += c;
+
+  auto frozen = std::make_unique<formats::MemoryFileSource>();
+  frozen->Add("frozen_model.pb", bytes);
+  auto id = app.Open(std::move(frozen), "frozen_model.pb");
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  const Document* doc = app.FindDocument(id.value());
+  ASSERT_NE(doc->checkpoint, nullptr);
+  EXPECT_EQ(doc->checkpoint->format(), formats::CheckpointFormat::kGraphConstants);
+  ASSERT_EQ(doc->checkpoint->variables().size(), 2u);
+  EXPECT_NE(app.ReportJson().find("\"format\":\"graph_constants\""), std::string::npos);
+
+  ASSERT_TRUE(app.Select("w2").ok());
+  app.ServeReadsFromSources();
+  ASSERT_EQ(app.selected().state, SelectedValue::State::kLoaded) << app.selected().error;
+  const Tensor& w2 = app.selected().tensor;
+  ASSERT_EQ(w2.dtype, DType::kInt32);
+  ASSERT_EQ(w2.bytes.size(), 20u);
+  std::vector<int32_t> values(5);
+  std::memcpy(values.data(), w2.bytes.data(), 20);
+  EXPECT_EQ(values, (std::vector<int32_t>{1, 2, 3, 4, 5}));
+}
+
 // The desktop's way: the whole freeze at once through FreezeToFile.
 TEST(FreezeAppTest, FreezeToPathWritesTheFile) {
   App app;
