@@ -10,6 +10,16 @@ run's writes) and a read of the model's files (warm page cache for both).
 Wall time and peak RSS come from os.wait4's rusage of the child. Keeps the
 best wall time per contender and the largest peak RSS seen; then runs
 check.py on the outputs, prints the table and writes W/result.json.
+
+ckptview runs with CKPTVIEW_FREEZE_TRACE=1: its phases (open = read and
+parse the graph, bind variables; plan = extract, convert, size every node;
+written = every byte written and fsynced, renamed) are printed for its best run.
+
+The memory goal's reference ("largest tensor + graph", check.py):
+  largest tensor = the largest frozen variable's tensor_content, in bytes;
+  graph          = the frozen GraphDef as serialized, minus the frozen
+                   variables' tensor_content bytes (the graph structure the
+                   output holds; the input .meta, also printed, is about as big).
 """
 import argparse
 import json
@@ -30,19 +40,23 @@ def warm(paths):
                 pass
 
 
-def run_timed(cmd):
-    """Runs cmd; returns (wall ms, peak RSS MB of the child, its stdout)."""
+def run_timed(cmd, env=None, stderr_out=None):
+    """Runs cmd; returns (wall ms, peak RSS MB of the child, its stdout).
+    stderr_out (a list) gets the child's stderr text."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         wall_ms = (time.perf_counter() - t0) * 1000.0
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        err_text = err.read().decode(errors="replace")
         if p.returncode != 0:
-            sys.stderr.write(err.read().decode(errors="replace"))
+            sys.stderr.write(err_text)
             raise SystemExit(f"bench: {' '.join(cmd)} exited with {p.returncode}")
+        if stderr_out is not None:
+            stderr_out.append(err_text)
         return wall_ms, ru.ru_maxrss / 1024.0, out.read()
 
 
@@ -84,9 +98,13 @@ def main():
         ck_out = os.path.join(out_dir, f"ckptview.{r}.pb")
         os.sync()
         warm(inputs)
+        trace_env = dict(os.environ, CKPTVIEW_FREEZE_TRACE="1")
+        err_lines = []
         wall, rss, _ = run_timed([args.ckptview, "freeze", model,
-                                  f"--output_node_names={output_node}", "-o", ck_out, "--quiet"])
-        ck.append({"wall_ms": wall, "peak_mb": rss, "out": ck_out})
+                                  f"--output_node_names={output_node}", "-o", ck_out, "--quiet"],
+                                 env=trace_env, stderr_out=err_lines)
+        trace = [line for line in err_lines[0].splitlines() if line.startswith("freeze trace:")]
+        ck.append({"wall_ms": wall, "peak_mb": rss, "out": ck_out, "trace": trace})
         print(f"  run {r}: ckptview   {wall:9.0f} ms  {rss:8.1f} MB", file=sys.stderr)
 
         # TensorFlow: freeze_graph.py's freeze_graph(), timed inside.
@@ -115,7 +133,8 @@ def main():
     for o in others:
         os.unlink(o)
 
-    result = {"info": info, "runs": args.runs, "ckptview": ck, "tensorflow": tf,
+    meta_bytes = os.path.getsize(prefix + ".meta")
+    result = {"info": info, "runs": args.runs, "ckptview": ck, "tensorflow": tf, "meta_bytes": meta_bytes,
               "io_floor": floor, "check": check, "ckptview_path": args.ckptview, "loadavg": loadavg, "nproc": os.cpu_count()}
     with open(os.path.join(args.workdir, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
@@ -154,8 +173,12 @@ def print_table(r):
                        ("write_ms", "SerializeToString + write")):
         print(f"{'    ' + label:<62} {best[key]:9.0f}")
     print(f"memory: TensorFlow peak / ckptview peak = {tf_mb / ck_mb:.1f}x")
-    print(f"reference: largest tensor {largest:,} B ({check['largest_tensor']}), graph without constants "
-          f"{graph:,} B; sum {ref_mb:.1f} MiB")
+    print(f"reference: largest tensor {largest:,} B ({check['largest_tensor']}), graph {graph:,} B (the frozen "
+          f"GraphDef serialized without the frozen tensors' bytes; input .meta {r.get('meta_bytes', 0):,} B); "
+          f"sum {ref_mb:.1f} MiB")
+    best_ck = min(r["ckptview"], key=lambda x: x["wall_ms"])
+    for line in best_ck.get("trace", []):
+        print(f"  ckptview {line}")
     ratio = ck_mb / ref_mb
     print(f"ckptview: {r['ckptview_path']}; runs (ms): ckptview "
           f"{', '.join(str(round(x['wall_ms'])) for x in r['ckptview'])}; TensorFlow "

@@ -1,14 +1,17 @@
 #include "graph/freeze.h"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 
 #include "base/crc32c.h"
+#include "formats/proto_schema.h"
 #include "formats/tensor_bundle.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include "graph/freeze_canonical.h"
 #include "graph/graph.h"
 #include "graph/model.h"
 #include "graph/python_order.h"
@@ -22,9 +25,7 @@ namespace {
 using tensorflow::NodeDef;
 
 constexpr size_t kChunkBytes = 1 << 20;  // output pieces of ordinary nodes are batched to about this
-// Raw tensor bytes stored whole in a V2 bundle are streamed through pieces of
-// this size (read, checksummed, written), so no tensor is ever held whole.
-constexpr uint64_t kStreamPieceBytes = uint64_t{4} << 20;
+constexpr uint64_t kStreamPieceBytes = kFreezePieceBytes;
 
 std::string SerializeDeterministic(const google::protobuf::MessageLite& m) {
   std::string out;
@@ -76,6 +77,42 @@ void PutConstNodePrefix(std::string* out, const std::string& name, DType dtype, 
   wire::PutLengthPrefix(out, 8, tensor_size);
 }
 
+// The whole NodeDef in `bytes` (node `index` of a slim graph).
+Result<NodeDef> ParseWholeNode(std::string_view bytes, int index) {
+  NodeDef node;
+  if (!node.ParseFromArray(bytes.data(), int(bytes.size())))
+    return Status::Error("node " + std::to_string(index) + " of the graph (" + std::to_string(bytes.size()) +
+                         " bytes) does not parse as a NodeDef");
+  return node;
+}
+
+// True when a slim graph's node, unchanged by the rewrite, can be written as
+// its bytes: they are what SerializeAsPython gives (freeze_canonical.h) and
+// KeptNodePrep has nothing to do (no device to clear, no default to add).
+bool CopyVerbatim(std::string_view bytes, const std::string& op, const KeptNodePrep& prep,
+                  const formats::ProtoMessage& node_type) {
+  if (!IsCanonicalAsPython(bytes, node_type)) return false;
+  const tensorflow::OpDef* defaults = prep.Defaults(op);
+  if (!prep.clear_devices() && !defaults) return true;
+  std::vector<std::string_view> keys;
+  ByteView in(bytes);
+  while (!in.empty()) {
+    formats::WireRecord rec;
+    if (!formats::GetWireRecord(&in, &rec)) return false;
+    if (rec.number == 4 && prep.clear_devices()) return false;  // canonical: a non-empty device
+    if (rec.number == 5 && defaults) {
+      ByteView entry = rec.bytes;
+      formats::WireRecord key;
+      if (!formats::GetWireRecord(&entry, &key) || key.number != 1) return false;
+      keys.push_back(key.bytes.str());
+    }
+  }
+  if (defaults)
+    for (const auto& attr : defaults->attr())
+      if (attr.has_default_value() && std::find(keys.begin(), keys.end(), attr.name()) == keys.end()) return false;
+  return true;
+}
+
 std::string NodeName(std::string_view n) {
   if (!n.empty() && n[0] == '^') return std::string(n.substr(1));
   return std::string(n.substr(0, n.find(':')));
@@ -86,7 +123,9 @@ std::string NodeName(std::string_view n) {
 
 class InitializerValues {
  public:
-  InitializerValues(const tensorflow::GraphDef& graph) : graph_(graph) {}
+  // `node_bytes`: a slim graph's (its Consts have no value attr).
+  InitializerValues(const tensorflow::GraphDef& graph, const FreezeJob::NodeBytes& node_bytes)
+      : graph_(graph), node_bytes_(node_bytes) {}
 
   Status Collect(const std::vector<std::string>& initializers) {
     if (initializers.empty()) return Status::Ok();
@@ -131,6 +170,13 @@ class InitializerValues {
     if (depth > 32) return Status::Error("initializer value \"" + input + "\" is nested too deeply");
     const NodeDef& nd = graph_.node(it->second);
     const std::string& op = nd.op();
+    if (op == "Const" && node_bytes_) {
+      CKPT_ASSIGN_OR_RETURN(NodeDef whole, ParseWholeNode(node_bytes_(it->second), it->second));
+      const tensorflow::AttrValue* v = FindAttr(whole, "value");
+      if (!v || v->value_case() != tensorflow::AttrValue::kTensor)
+        return Status::Error("Const " + nd.name() + " has no value");
+      return TensorFromProto(v->tensor());
+    }
     if (op == "Const") {
       const tensorflow::AttrValue* v = FindAttr(nd, "value");
       if (!v || v->value_case() != tensorflow::AttrValue::kTensor)
@@ -172,6 +218,7 @@ class InitializerValues {
   }
 
   const tensorflow::GraphDef& graph_;
+  const FreezeJob::NodeBytes& node_bytes_;
   std::unordered_map<std::string_view, int> index_;  // views of graph_'s node names
   std::unordered_map<std::string, Result<Tensor>> values_;
 };
@@ -205,6 +252,22 @@ struct FreezeJob::State {
   const formats::Checkpoint* checkpoint = nullptr;
   uint64_t planned_bytes = 0;
   bool planned_exact = true;
+
+  // Slim input (FreezeJob::NodeBytes): nodes with an origin are slim, written
+  // from their bytes (verbatim[i]) or parsed whole and prepared.
+  FreezeJob::NodeBytes node_bytes;
+  std::unique_ptr<KeptNodePrep> prep;
+  std::vector<char> verbatim;
+  std::shared_ptr<const void> keep_alive;
+
+  bool SlimNode(int i) const { return node_bytes && i < int(plan.origin.size()) && plan.origin[i] >= 0; }
+  std::string_view BytesOf(int i) const { return node_bytes(plan.origin[i]); }
+  Result<NodeDef> WholeNode(int i) const {
+    if (!SlimNode(i)) return plan.graph.node(i);
+    CKPT_ASSIGN_OR_RETURN(NodeDef node, ParseWholeNode(BytesOf(i), plan.origin[i]));
+    prep->Apply(&node);
+    return node;
+  }
 
   // Progress.
   int next_node = 0;
@@ -284,10 +347,35 @@ Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef&
 Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef& graph, const Bindings* bindings,
                                                      const formats::Checkpoint* checkpoint,
                                                      const FreezeOptions& options, uint64_t max_output_bytes) {
+  return CreateImpl(graph, nullptr, nullptr, bindings, checkpoint, options, nullptr, max_output_bytes);
+}
+
+Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(tensorflow::GraphDef&& graph, NodeBytes node_bytes,
+                                                     const Bindings* bindings, const formats::Checkpoint* checkpoint,
+                                                     const FreezeOptions& options,
+                                                     std::shared_ptr<const void> keep_alive,
+                                                     uint64_t max_output_bytes) {
+  return CreateImpl(graph, &graph, std::move(node_bytes), bindings, checkpoint, options, std::move(keep_alive),
+                    max_output_bytes);
+}
+
+Result<std::unique_ptr<FreezeJob>> FreezeJob::CreateImpl(const tensorflow::GraphDef& graph,
+                                                         tensorflow::GraphDef* consumable, NodeBytes node_bytes,
+                                                         const Bindings* bindings,
+                                                         const formats::Checkpoint* checkpoint,
+                                                         const FreezeOptions& options,
+                                                         std::shared_ptr<const void> keep_alive,
+                                                         uint64_t max_output_bytes) {
   auto state = std::make_unique<State>();
   state->checkpoint = checkpoint;
+  state->keep_alive = std::move(keep_alive);
+  state->node_bytes = std::move(node_bytes);
+  state->prep = std::make_unique<KeptNodePrep>(options.clear_devices, options.op_defaults);
+  const formats::ProtoMessage* node_type = TensorflowMessage("NodeDef");
+  if (!node_type) return Status::Error("no schema for tensorflow.NodeDef");
+  const int num_input_nodes = graph.node_size();
 
-  InitializerValues initializers(graph);
+  InitializerValues initializers(graph, state->node_bytes);
   CKPT_RETURN_IF_ERROR(initializers.Collect(options.initializer_nodes));
 
   // Where each variable's value comes from, decided while the rewrite asks.
@@ -334,7 +422,18 @@ Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef&
   ro.denylist = options.denylist;
   ro.fix_training_ops = options.fix_training_ops;
   ro.op_defaults = options.op_defaults;
-  CKPT_ASSIGN_OR_RETURN(state->plan, RewriteForFreeze(graph, ro, lookup));
+  if (state->node_bytes) {
+    const NodeBytes& bytes = state->node_bytes;
+    ro.whole_node = [&bytes, num_input_nodes](int i) -> Result<NodeDef> {
+      if (i < 0 || i >= num_input_nodes) return Status::Error("no node " + std::to_string(i) + " in the graph");
+      return ParseWholeNode(bytes(i), i);
+    };
+  }
+  if (consumable) {
+    CKPT_ASSIGN_OR_RETURN(state->plan, RewriteForFreeze(std::move(*consumable), ro, lookup));
+  } else {
+    CKPT_ASSIGN_OR_RETURN(state->plan, RewriteForFreeze(graph, ro, lookup));
+  }
 
   FreezeReport report;
   const tensorflow::GraphDef& out = state->plan.graph;
@@ -351,10 +450,21 @@ Result<std::unique_ptr<FreezeJob>> FreezeJob::Create(const tensorflow::GraphDef&
   // Every size before any byte.
   uint64_t total = 0;
   bool exact = true;
+  if (state->node_bytes) state->verbatim.assign(out.node_size(), 0);
   for (int i = 0; i < out.node_size(); ++i) {
     auto it = state->const_of_node.find(i);
     uint64_t size;
-    if (it == state->const_of_node.end()) {
+    if (it == state->const_of_node.end() && state->SlimNode(i)) {
+      const std::string_view bytes = state->BytesOf(i);
+      if (CopyVerbatim(bytes, out.node(i).op(), *state->prep, *node_type)) {
+        state->verbatim[i] = 1;
+        ++report.verbatim_nodes;
+        size = bytes.size();
+      } else {
+        CKPT_ASSIGN_OR_RETURN(NodeDef whole, state->WholeNode(i));
+        size = whole.ByteSizeLong();
+      }
+    } else if (it == state->const_of_node.end()) {
       size = out.node(i).ByteSizeLong();
     } else {
       const ConstPlan& cp = state->consts[it->second];
@@ -442,7 +552,22 @@ Result<FreezeStep> FreezeJob::Next() {
   while (s.next_node < out.node_size()) {
     auto it = s.const_of_node.find(s.next_node);
     if (it == s.const_of_node.end()) {
-      Result<std::string> node = SerializeAsPython(out.node(s.next_node), "NodeDef");
+      if (!s.verbatim.empty() && s.verbatim[s.next_node]) {
+        const std::string_view bytes = s.BytesOf(s.next_node);
+        wire::PutLengthPrefix(&buf, 1, bytes.size());
+        buf.append(bytes.data(), bytes.size());
+        ++s.next_node;
+        if (buf.size() >= kChunkBytes) return write(std::move(buf));
+        continue;
+      }
+      Result<std::string> node = Status::Ok();
+      if (s.SlimNode(s.next_node)) {
+        Result<NodeDef> whole = s.WholeNode(s.next_node);
+        if (!whole.ok()) return s.Fail(whole.status());
+        node = SerializeAsPython(*whole, "NodeDef");
+      } else {
+        node = SerializeAsPython(out.node(s.next_node), "NodeDef");
+      }
       if (!node.ok()) return s.Fail(node.status());
       const std::string& bytes = *node;
       wire::PutLengthPrefix(&buf, 1, bytes.size());
@@ -545,6 +670,10 @@ Status FreezeJob::Supply(std::vector<std::string> chunks) {
 }
 
 const tensorflow::GraphDef& FreezeJob::planned_graph() const { return state_->plan.graph; }
+Result<NodeDef> FreezeJob::PlannedNode(int node) const {
+  if (node < 0 || node >= state_->plan.graph.node_size()) return Status::Error("no planned node " + std::to_string(node));
+  return state_->WholeNode(node);
+}
 int FreezeJob::num_planned_consts() const { return int(state_->consts.size()); }
 int FreezeJob::planned_const_node(int const_index) const { return state_->consts[const_index].node; }
 
@@ -556,8 +685,11 @@ Result<Tensor> FreezeJob::ReadValue(int const_index, formats::FileSource& source
   return t;
 }
 
-Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOptions options,
-                                                   const std::string& signature) {
+namespace {
+
+// PlanModelFreeze's outputs (given, or the signature's) and op defaults.
+Status ResolveModelFreeze(const Model& model, FreezeOptions* options_out, const std::string& signature) {
+  FreezeOptions& options = *options_out;
   const tensorflow::MetaGraphDef* meta = model.meta_graph();
   if (!model.graph_file || !meta)
     return Status::Error("no graph to freeze" + (model.checkpoint ? " (found checkpoint " + model.checkpoint->prefix() +
@@ -590,7 +722,37 @@ Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOpt
   }
   if (meta->has_meta_info_def() && meta->meta_info_def().has_stripped_op_list())
     options.op_defaults = &meta->meta_info_def().stripped_op_list();
-  return FreezeJob::Create(meta->graph_def(), &model.bindings, model.checkpoint.get(), options);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOptions options,
+                                                   const std::string& signature) {
+  CKPT_RETURN_IF_ERROR(ResolveModelFreeze(model, &options, signature));
+  const tensorflow::MetaGraphDef* meta = model.meta_graph();
+  if (!model.graph_file->slim(model.meta_graph_index))
+    return FreezeJob::Create(meta->graph_def(), &model.bindings, model.checkpoint.get(), options);
+  // A slim graph read-only: a copy of its nodes, written from its bytes.
+  const GraphFile* file = model.graph_file.get();
+  const int index = model.meta_graph_index;
+  return FreezeJob::Create(tensorflow::GraphDef(meta->graph_def()),
+                           [file, index](int i) { return file->NodeBytes(index, i); }, &model.bindings,
+                           model.checkpoint.get(), options);
+}
+
+Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(std::unique_ptr<Model> owned, FreezeOptions options,
+                                                   const std::string& signature) {
+  if (!owned) return Status::Error("no model to freeze");
+  std::shared_ptr<Model> model = std::move(owned);
+  CKPT_RETURN_IF_ERROR(ResolveModelFreeze(*model, &options, signature));
+  GraphFile* file = model->graph_file.get();
+  const int index = model->meta_graph_index;
+  model->graph.reset();  // the viewer's index points into the nodes about to move
+  FreezeJob::NodeBytes node_bytes;
+  if (file->slim(index)) node_bytes = [file, index](int i) { return file->NodeBytes(index, i); };
+  return FreezeJob::Create(std::move(*file->meta_graphs[index].mutable_graph_def()), std::move(node_bytes),
+                           &model->bindings, model->checkpoint.get(), options, model);
 }
 
 Status RunFreezeJob(FreezeJob& job, formats::FileSource& source,
@@ -625,6 +787,10 @@ Status RunFreezeJob(FreezeJob& job, formats::FileSource& source,
 
 Result<std::string> FreezeInMemory(const FreezeJob& job, formats::FileSource& source) {
   tensorflow::GraphDef graph = job.planned_graph();
+  for (int i = 0; i < graph.node_size(); ++i) {
+    CKPT_ASSIGN_OR_RETURN(NodeDef whole, job.PlannedNode(i));
+    graph.mutable_node(i)->Swap(&whole);
+  }
   for (int k = 0; k < job.num_planned_consts(); ++k) {
     NodeDef* node = graph.mutable_node(job.planned_const_node(k));
     CKPT_ASSIGN_OR_RETURN(Tensor value, job.ReadValue(k, source));

@@ -20,7 +20,9 @@
 // taken straight from the checkpoint bytes; then field 2 library and field 4
 // versions (both always present, as extract_sub_graph's CopyFrom makes
 // them). Other nodes are serialized deterministically with map entries in
-// Python's order (python_order.h), so where TF's freeze works the output is
+// Python's order (python_order.h) -- or, for a slim graph (graph_file.h)
+// whose unchanged node's bytes are already exactly that (freeze_canonical.h),
+// copied from the graph file as they are -- so where TF's freeze works the output is
 // byte for byte freeze_graph.py's (checked on graphs written by TF 2.21; TF's
 // `_frozen_<uid>` numbers depend on its process, and for graphs written by
 // older TF its importer adds attr defaults from its own op registry, which we
@@ -72,6 +74,7 @@ struct FreezeReport {
   std::vector<std::string> fixed;              // training-graph fixes applied
   std::vector<std::string> renamed_functions;  // "old -> new"
   std::vector<std::string> warnings;
+  int verbatim_nodes = 0;           // nodes copied from a slim graph's bytes as they are
   uint64_t output_bytes = 0;        // exact when output_bytes_exact
   bool output_bytes_exact = true;   // false: an upper bound (value-dependent varints)
 };
@@ -82,6 +85,10 @@ struct FreezeStep {
   std::vector<formats::ByteRange> ranges;  // kRead: hand their bytes to Supply(), in order
   std::string bytes;                       // kWrite: the next piece of output
 };
+
+// Raw tensor bytes stored whole in a V2 bundle are streamed through reads of
+// this size (read, checksummed, written), so no tensor is ever held whole.
+constexpr uint64_t kFreezePieceBytes = uint64_t{4} << 20;
 
 // The most a frozen GraphDef may hold (protobuf messages are limited to 2 GiB - 1).
 constexpr uint64_t kMaxGraphDefBytes = (uint64_t{1} << 31) - 1;
@@ -99,6 +106,19 @@ class FreezeJob {
   static Result<std::unique_ptr<FreezeJob>> Create(const tensorflow::GraphDef& graph, const Bindings* bindings,
                                                    const formats::Checkpoint* checkpoint,
                                                    const FreezeOptions& options, uint64_t max_output_bytes);
+  // Plans the freeze of `graph`, taking its nodes (it is left in an
+  // unspecified state), so that the planned graph is never a copy. A slim
+  // graph (graph_file.h ParseOptions::slim_nodes) comes with `node_bytes`:
+  // the serialized NodeDef of its node i. Unchanged nodes whose bytes are
+  // already in the output's form (freeze_canonical.h) are then copied as they
+  // are, the others parsed whole when they are written. `keep_alive` is held
+  // until the job ends (what owns the bytes, bindings, checkpoint, op list).
+  using NodeBytes = std::function<std::string_view(int node)>;
+  static Result<std::unique_ptr<FreezeJob>> Create(tensorflow::GraphDef&& graph, NodeBytes node_bytes,
+                                                   const Bindings* bindings, const formats::Checkpoint* checkpoint,
+                                                   const FreezeOptions& options,
+                                                   std::shared_ptr<const void> keep_alive = nullptr,
+                                                   uint64_t max_output_bytes = kMaxGraphDefBytes);
   ~FreezeJob();
 
   const FreezeReport& report() const { return report_; }
@@ -111,7 +131,9 @@ class FreezeJob {
   // The planned graph (frozen variables are Consts without their value attr)
   // and, for each Const that takes a value, its node index and value (read
   // synchronously): used by FreezeInMemory.
+  // With a slim input its unchanged nodes are slim: PlannedNode gives them whole.
   const tensorflow::GraphDef& planned_graph() const;
+  Result<tensorflow::NodeDef> PlannedNode(int node) const;
   int num_planned_consts() const;
   int planned_const_node(int const_index) const;
   Result<Tensor> ReadValue(int const_index, formats::FileSource& source) const;
@@ -119,6 +141,13 @@ class FreezeJob {
  private:
   struct State;
   explicit FreezeJob(std::unique_ptr<State> state);
+  static Result<std::unique_ptr<FreezeJob>> CreateImpl(const tensorflow::GraphDef& graph,
+                                                       tensorflow::GraphDef* consumable, NodeBytes node_bytes,
+                                                       const Bindings* bindings,
+                                                       const formats::Checkpoint* checkpoint,
+                                                       const FreezeOptions& options,
+                                                       std::shared_ptr<const void> keep_alive,
+                                                       uint64_t max_output_bytes);
   std::unique_ptr<State> state_;
   FreezeReport report_;
 };
@@ -131,6 +160,11 @@ struct Model;
 // `signature` ("" = serving_default, or the only one); without signatures
 // that is an error listing the suggested outputs (summary.h).
 Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(const Model& model, FreezeOptions options,
+                                                   const std::string& signature = "");
+// Same, the job taking `model` (its graph's nodes move into the plan, and a
+// slim graph's unchanged nodes are copied from its bytes): the CLI's freeze,
+// whose memory stays near the graph's bytes plus the largest tensor.
+Result<std::unique_ptr<FreezeJob>> PlanModelFreeze(std::unique_ptr<Model> model, FreezeOptions options,
                                                    const std::string& signature = "");
 
 // Runs `job` to the end with synchronous reads from `source`, handing each

@@ -1,6 +1,8 @@
 // The native driver of a FreezeJob (freeze.h): reads ranges synchronously
 // from a FileSource and writes the output to a temporary file in the output's
 // folder, renamed over `path` only once every byte is written and flushed.
+// Natively the writes run on a thread of their own (at most one piece
+// queued), overlapping the reads and checksums of the next tensor piece.
 // An error at any point removes the temporary file, so the output is written
 // completely or not at all and an existing file at `path` is left untouched.
 // Native only (CMake leaves it out of the wasm build, like DiskFileSource);

@@ -20,10 +20,63 @@ using tensorflow::GraphDef;
 using tensorflow::NodeDef;
 
 // graph_util_impl._node_name: "^x" -> "x", "x:1" -> "x".
-std::string NodeName(std::string_view n) {
-  if (!n.empty() && n[0] == '^') return std::string(n.substr(1));
-  return std::string(n.substr(0, n.find(':')));
+std::string_view NodeNameView(std::string_view n) {
+  if (!n.empty() && n[0] == '^') return n.substr(1);
+  return n.substr(0, n.find(':'));
 }
+std::string NodeName(std::string_view n) { return std::string(NodeNameView(n)); }
+
+// Node name -> node index, open addressing over a power-of-two table that
+// keeps each name's hash: extract_sub_graph and the converter look up every
+// input of graphs of 10^5 nodes, and a lookup here touches one slot and, on a
+// hash match, one name (std::unordered_map: a bucket, a node and a name).
+// The names are views: what they view must outlive the index.
+class NameIndex {
+ public:
+  void Reserve(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    size_ = 0;
+    for (const Slot& slot : old)
+      if (slot.index >= 0) Insert(slot.name, slot.index);
+  }
+  // Keeps the first index given for a name (as unordered_map::emplace).
+  void Insert(std::string_view name, int index) {
+    if (2 * (size_ + 1) > slots_.size()) Reserve(std::max<size_t>(8, 2 * size_ + 2));
+    const size_t h = std::hash<std::string_view>()(name);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& slot = slots_[i];
+      if (slot.index < 0) {
+        slot = {h, name, index};
+        ++size_;
+        return;
+      }
+      if (slot.hash == h && slot.name == name) return;
+    }
+  }
+  int Find(std::string_view name) const {  // -1 if absent
+    if (slots_.empty()) return -1;
+    const size_t h = std::hash<std::string_view>()(name);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.index < 0) return -1;
+      if (slot.hash == h && slot.name == name) return slot.index;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    std::string_view name;
+    int index = -1;
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
 
 bool IsNumeric(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -100,25 +153,26 @@ bool LooksLike(const std::string& wanted, const std::string& name) {
 template <typename NodeAt>
 Result<std::vector<int>> Extract(int num_nodes, const NodeAt& node_at, const std::vector<char>& dropped,
                                  const std::vector<std::string>& outputs, std::vector<std::string>* warnings) {
-  std::unordered_map<std::string_view, int> index;  // views of the nodes' names
-  index.reserve(num_nodes);
+  NameIndex index;  // views of the nodes' names
+  index.Reserve(size_t(num_nodes));
   for (int i = 0; i < num_nodes; ++i) {
     if (!dropped.empty() && dropped[i]) continue;
     std::string_view name = node_at(i).name();
     if (!name.empty() && name[0] == '^') name.remove_prefix(1);
-    index.emplace(name.substr(0, name.find(':')), i);
+    index.Insert(name.substr(0, name.find(':')), i);
   }
-  std::deque<std::string> queue;
+  std::deque<std::string_view> queue;  // views of node names and inputs, outputs, and `targets`
+  std::deque<std::string> targets;     // colocation targets (ColocationTargets makes copies)
   for (const std::string& o : outputs) {
-    const std::string name = NodeName(o);
-    if (!index.count(name)) {
+    const std::string_view name = NodeNameView(o);
+    if (index.Find(name) < 0) {
       std::string similar;
       int shown = 0;
       for (int i = 0; i < num_nodes && shown < 5; ++i) {
         const std::string& n = node_at(i).name();
-        if (LooksLike(name, n)) similar += (shown++ ? ", " : "") + n;
+        if (LooksLike(std::string(name), n)) similar += (shown++ ? ", " : "") + n;
       }
-      return Status::Error("output node \"" + name + "\" is not in the graph" +
+      return Status::Error("output node \"" + std::string(name) + "\" is not in the graph" +
                            (similar.empty() ? std::string() : " (similar names: " + similar + ")"));
     }
     queue.push_back(name);
@@ -126,18 +180,19 @@ Result<std::vector<int>> Extract(int num_nodes, const NodeAt& node_at, const std
   std::vector<char> keep(num_nodes, 0);
   std::set<std::string> missing;
   while (!queue.empty()) {
-    std::string name = std::move(queue.front());
+    const std::string_view name = queue.front();
     queue.pop_front();
-    auto it = index.find(name);
-    if (it == index.end()) {
-      missing.insert(name);
+    const int found = index.Find(name);
+    if (found < 0) {
+      missing.insert(std::string(name));
       continue;
     }
-    if (keep[it->second]) continue;
-    keep[it->second] = 1;
-    const NodeDef& nd = node_at(it->second);
-    for (const std::string& in : nd.input()) queue.push_back(NodeName(in));
-    for (const std::string& c : ColocationTargets(nd)) queue.push_back(c);
+    if (keep[found]) continue;
+    keep[found] = 1;
+    const NodeDef& nd = node_at(found);
+    for (const std::string& in : nd.input()) queue.push_back(NodeNameView(in));
+    if (nd.attr().empty()) continue;
+    for (std::string& c : ColocationTargets(nd)) queue.push_back(targets.emplace_back(std::move(c)));
   }
   for (const std::string& m : missing)
     warnings->push_back("\"" + m + "\" is named as an input or colocation target but is not in the graph");
@@ -206,21 +261,34 @@ class Converter {
  public:
   // Reads `sub` (left unchanged); the converted graph is `sub` with the
   // changes kept here applied by MoveResultInto.
-  Converter(const GraphDef& sub, RewriteResult* result)
-      : sub_(sub), out_library_(sub.library()), result_(result) {}
+  // With `whole` set, sub's nodes that have an origin (result->origin) are
+  // slim: a node to change is parsed whole from its bytes and prepared.
+  Converter(const GraphDef& sub, RewriteResult* result,
+            const std::function<Result<NodeDef>(int)>& whole, const KeptNodePrep& prep)
+      : sub_(sub), out_library_(sub.library()), result_(result), whole_(whole), prep_(prep) {}
 
   // The converted graph into `*out`, taking `sub`'s storage (the one that
   // was passed to the constructor; nothing else may use it afterwards).
   void MoveResultInto(GraphDef&& sub, GraphDef* out) {
     *out = std::move(sub);
-    for (auto& [i, node] : out_nodes_) out->mutable_node(i)->Swap(&node);
-    for (NodeDef& node : extra_nodes_) out->add_node()->Swap(&node);
+    for (auto& [i, node] : out_nodes_) {
+      out->mutable_node(i)->Swap(&node);
+      result_->origin[i] = -1;
+    }
+    for (NodeDef& node : extra_nodes_) {
+      out->add_node()->Swap(&node);
+      result_->origin.push_back(-1);
+    }
     out->mutable_library()->Swap(&out_library_);
   }
 
+  // A whole node that could not be parsed while converting.
+  const Status& error() const { return error_; }
+
   void Index() {
-    main_index_.reserve(sub_.node_size());
-    for (int i = 0; i < sub_.node_size(); ++i) main_index_.emplace(sub_.node(i).name(), i);
+    main_edges_.resize(size_t(sub_.node_size()));
+    main_index_.Reserve(size_t(sub_.node_size()));
+    for (int i = 0; i < sub_.node_size(); ++i) main_index_.Insert(sub_.node(i).name(), i);
     const auto& lib = sub_.library();
     fn_nodes_.resize(lib.function_size());
     fn_args_.resize(lib.function_size());
@@ -282,7 +350,10 @@ class Converter {
   }
 
   void AddEdge(Conv src, int src_index, Conv dst, int dst_index) {
-    edges_[src.key()].push_back({src_index, dst, dst_index});
+    if (src.fn < 0 && src.node >= 0 && src.node < int(main_edges_.size()))
+      main_edges_[src.node].push_back({src_index, dst, dst_index});
+    else
+      edges_[src.key()].push_back({src_index, dst, dst_index});
   }
 
   // _Node.create_edges (+ _FunctionCaller.create_edges).
@@ -319,18 +390,24 @@ class Converter {
 
   // _Node.resolve_input.
   bool Resolve(Conv c, const std::string& input, Conv* src, int* src_index) {
-    std::vector<std::string> elts = SplitColon(input);
-    std::string source = elts[0];
-    if (!source.empty() && source[0] == '^') source = source.substr(1);
+    // SplitColon(input): the first element and the last, without copies.
+    const std::string_view in(input);
+    const size_t colon = in.find(':');
+    std::string_view first = in.substr(0, colon);
+    if (!first.empty() && first[0] == '^') first.remove_prefix(1);
     int index = 0;
-    if (elts.size() > 1 && IsNumeric(elts.back()) && elts.back().size() < 10) index = std::stoi(elts.back());
+    if (colon != std::string_view::npos) {
+      const std::string_view back = in.substr(in.rfind(':') + 1);
+      if (IsNumeric(back) && back.size() < 10) index = std::stoi(std::string(back));
+    }
     if (c.fn < 0) {
-      auto it = main_index_.find(source);
-      if (it == main_index_.end()) return false;  // extract_sub_graph kept every input that exists
-      *src = {-1, it->second};
+      const int found = main_index_.Find(first);
+      if (found < 0) return false;  // extract_sub_graph kept every input that exists
+      *src = {-1, found};
       *src_index = index;
       return true;
     }
+    const std::string source(first);
     auto it = fn_nodes_[c.fn].find(source);
     if (index != 0 || it != fn_nodes_[c.fn].end()) {
       if (it == fn_nodes_[c.fn].end()) return false;
@@ -404,10 +481,17 @@ class Converter {
                          ").attr(" + attr_name + "), which has " + std::to_string(num_types) + " elements");
   }
 
-  Status Propagate(Conv c, const VariableValue& v, int depth, int only_src_index = -1) {
+  // The edges out of `c` (null: none).
+  const std::vector<OutEdge>* EdgesFrom(Conv c) const {
+    if (c.fn < 0 && c.node >= 0) return c.node < int(main_edges_.size()) ? &main_edges_[c.node] : nullptr;
     auto it = edges_.find(c.key());
-    if (it == edges_.end()) return Status::Ok();
-    const std::vector<OutEdge> edges = it->second;  // Convert may add edges (never to c), copy anyway
+    return it == edges_.end() ? nullptr : &it->second;
+  }
+
+  Status Propagate(Conv c, const VariableValue& v, int depth, int only_src_index = -1) {
+    const std::vector<OutEdge>* from = EdgesFrom(c);
+    if (!from) return Status::Ok();
+    const std::vector<OutEdge> edges = *from;  // Convert may add edges (never to c), copy anyway
     for (const OutEdge& e : edges) {
       if (only_src_index >= 0 && e.src_index != only_src_index) continue;
       CKPT_RETURN_IF_ERROR(Convert(e.dst, e.dst_index, v, depth + 1));
@@ -467,9 +551,8 @@ class Converter {
             if (parts.size() > 1 && parts[0] == orig.name() && parts[1] == "value") value = parts[0] + ":output" +
                 (parts.size() > 2 ? ":" + parts[2] : std::string());
           }
-          auto it = edges_.find(c.key());
-          if (it != edges_.end()) {
-            for (const OutEdge& e : it->second) {
+          if (const std::vector<OutEdge>* from = EdgesFrom(c)) {
+            for (const OutEdge& e : *from) {
               if (e.dst.node < 0) continue;
               NodeDef* dst = OutNode(e.dst);
               if (e.dst_index >= dst->input_size()) continue;
@@ -499,9 +582,8 @@ class Converter {
         const AttrValue axis_dtype = tindices ? *tindices : AttrValue();
         NodeDef* axis = nullptr;
         if (c.fn < 0) {
-          auto it = main_index_.find(axis_name);
-          if (it != main_index_.end()) {
-            axis = OutMainNode(it->second);
+          if (const int found = main_index_.Find(axis_name); found >= 0) {
+            axis = OutMainNode(found);
           } else if (auto ex = extra_index_.find(axis_name); ex != extra_index_.end()) {
             axis = &extra_nodes_[ex->second];
           } else {
@@ -563,9 +645,8 @@ class Converter {
         CallerOf(kind, &caller);
         // Only edges into functions: a node's outputs may map to its inputs
         // in arbitrary ways through the function body.
-        auto it = edges_.find(c.key());
-        if (it != edges_.end()) {
-          const std::vector<OutEdge> edges = it->second;
+        if (const std::vector<OutEdge>* from = EdgesFrom(c)) {
+          const std::vector<OutEdge> edges = *from;
           for (const OutEdge& e : edges)
             if (e.src_index == index && e.dst.node < 0)
               CKPT_RETURN_IF_ERROR(Convert(e.dst, e.dst_index, v, depth + 1));
@@ -634,7 +715,20 @@ class Converter {
   // Main-graph node i of the converted graph, copied from sub_ on first use.
   NodeDef* OutMainNode(int i) {
     auto [it, fresh] = out_nodes_.try_emplace(i);
-    if (fresh) it->second = sub_.node(i);
+    if (!fresh) return &it->second;
+    const int from = whole_ && i < int(result_->origin.size()) ? result_->origin[i] : -1;
+    if (from < 0) {
+      it->second = sub_.node(i);
+      return &it->second;
+    }
+    Result<NodeDef> w = whole_(from);
+    if (w.ok()) {
+      it->second = std::move(w).value();
+      prep_.Apply(&it->second);
+    } else {
+      if (error_.ok()) error_ = w.status();
+      it->second = sub_.node(i);
+    }
     return &it->second;
   }
 
@@ -644,13 +738,17 @@ class Converter {
   std::unordered_map<std::string, int> extra_index_;
   tensorflow::FunctionDefLibrary out_library_;
   RewriteResult* result_;
-  std::unordered_map<std::string_view, int> main_index_;  // views of sub_'s node names
+  const std::function<Result<NodeDef>(int)>& whole_;
+  const KeptNodePrep& prep_;
+  Status error_ = Status::Ok();
+  NameIndex main_index_;  // views of sub_'s node names
   std::unordered_map<std::string, int> fn_index_;
   std::vector<std::unordered_map<std::string, int>> fn_nodes_;
   std::vector<std::vector<std::string>> fn_args_;
   std::vector<std::string> new_names_;
   std::vector<char> renamed_;
-  std::unordered_map<int64_t, std::vector<OutEdge>> edges_;
+  std::vector<std::vector<OutEdge>> main_edges_;              // out of main-graph node i
+  std::unordered_map<int64_t, std::vector<OutEdge>> edges_;  // out of functions and their nodes
   std::set<std::pair<int64_t, int>> visited_;
   std::unordered_set<int64_t> callers_seen_;
 };
@@ -678,9 +776,40 @@ Result<std::vector<int>> ExtractSubgraph(const GraphDef& graph, const std::vecto
                  &warnings);
 }
 
-Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptions& options,
-                                       const ValueLookup& value_for) {
+KeptNodePrep::KeptNodePrep(bool clear_devices, const tensorflow::OpList* op_defaults)
+    : clear_devices_(clear_devices) {
+  if (!op_defaults) return;
+  for (const auto& op : op_defaults->op()) {
+    const bool any = std::any_of(op.attr().begin(), op.attr().end(),
+                                 [](const tensorflow::OpDef::AttrDef& a) { return a.has_default_value(); });
+    if (any) ops_.emplace(op.name(), &op);
+  }
+}
+
+const tensorflow::OpDef* KeptNodePrep::Defaults(const std::string& op) const {
+  auto it = ops_.find(op);
+  return it == ops_.end() ? nullptr : it->second;
+}
+
+void KeptNodePrep::Apply(NodeDef* nd) const {
+  if (clear_devices_) nd->clear_device();
+  // importer._SetDefaultAttrValues: main-graph nodes only.
+  const tensorflow::OpDef* op = Defaults(nd->op());
+  if (!op) return;
+  for (const auto& attr : op->attr()) {
+    if (!attr.has_default_value()) continue;
+    AttrValue& a = (*nd->mutable_attr())[attr.name()];
+    if (a.value_case() == AttrValue::VALUE_NOT_SET) a = attr.default_value();
+  }
+}
+
+namespace {
+
+Result<RewriteResult> RewriteImpl(const GraphDef& graph, GraphDef* consumable, const RewriteOptions& options,
+                                  const ValueLookup& value_for) {
   RewriteResult result;
+  const auto& whole = options.whole_node;
+  const KeptNodePrep prep(options.clear_devices, options.op_defaults);
   result.input_nodes = graph.node_size();
   if (options.outputs.empty()) return Status::Error("no output nodes given");
   auto should_convert = [&](const std::string& name) {
@@ -688,9 +817,17 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
            (!options.denylist || !Contains(options.denylist, name));
   };
   const int n = graph.node_size();
-  std::unordered_map<std::string_view, int> index;  // views of graph's node names
-  index.reserve(n);
-  for (int i = 0; i < n; ++i) index.emplace(graph.node(i).name(), i);
+  // Views of graph's node names, for step 2 only: built when some node is
+  // one it may fix.
+  std::unordered_map<std::string_view, int> index;
+  const bool may_fix = options.fix_training_ops && std::any_of(graph.node().begin(), graph.node().end(),
+                                                               [](const NodeDef& nd) {
+                                                                 return RefFixTarget(nd.op()) || nd.op() == "Assign";
+                                                               });
+  if (may_fix) {
+    index.reserve(n);
+    for (int i = 0; i < n; ++i) index.emplace(graph.node(i).name(), i);
+  }
 
   // Step 2: training-graph fixes, as overlays on the input. A fix is
   // reported if a node it changed ends up in the frozen graph.
@@ -701,7 +838,7 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
     std::string what;
   };
   std::vector<Fix> fixes;
-  if (options.fix_training_ops) {
+  if (may_fix) {
     std::set<std::string> outputs;
     for (const auto& o : options.outputs) outputs.insert(NodeName(o));
     auto frozen_variable_behind = [&](const NodeDef& nd) {
@@ -733,7 +870,12 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
         fixes.push_back({{}, nd.name() + ": Assign removed, its users read " + nd.input(1)});
         continue;
       }
-      NodeDef fixed = nd;
+      NodeDef fixed;
+      if (whole) {
+        CKPT_ASSIGN_OR_RETURN(fixed, whole(i));
+      } else {
+        fixed = nd;
+      }
       fixed.set_op(to);
       if (op == "AssignSub" || op == "AssignAdd") fixed.mutable_attr()->erase("use_locking");
       overlay[i] = std::move(fixed);
@@ -761,7 +903,13 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
           const bool control = !in.empty() && in[0] == '^';
           const std::string value = resolve(in.substr(control ? 1 : 0));
           fixes[assign_fix.at(NodeName(in))].nodes.push_back(i);
-          if (!fixed) fixed = base;
+          if (!fixed) {
+            if (whole && ov == overlay.end()) {
+              CKPT_ASSIGN_OR_RETURN(fixed, whole(i));
+            } else {
+              fixed = base;
+            }
+          }
           fixed->set_input(k, control ? "^" + NodeName(value) : value);
         }
         if (fixed) overlay[i] = std::move(*fixed);
@@ -784,29 +932,44 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
       if (std::any_of(f.nodes.begin(), f.nodes.end(), [&](int i) { return is_kept[i]; }))
         result.fixed.push_back(f.what);
   }
+  // The kept nodes, prepared (KeptNodePrep). Slim ones are prepared when
+  // written (FreezeJob), and by the converter if it changes them.
   GraphDef sub;
-  for (int i : kept) {
-    NodeDef* nd = sub.add_node();
-    *nd = node_at(i);
-    if (options.clear_devices) nd->clear_device();
-  }
-  overlay.clear();
-  if (options.op_defaults) {
-    // importer._SetDefaultAttrValues: main-graph nodes only.
-    std::unordered_map<std::string, const tensorflow::OpDef*> ops;
-    for (const auto& op : options.op_defaults->op()) ops.emplace(op.name(), &op);
-    for (NodeDef& nd : *sub.mutable_node()) {
-      auto it = ops.find(nd.op());
-      if (it == ops.end()) continue;
-      for (const auto& attr : it->second->attr()) {
-        if (!attr.has_default_value()) continue;
-        AttrValue& a = (*nd.mutable_attr())[attr.name()];
-        if (a.value_case() == AttrValue::VALUE_NOT_SET) a = attr.default_value();
-      }
+  result.origin.reserve(kept.size());
+  if (consumable) {
+    // In place: kept nodes move to the front (kept is ascending), the rest go.
+    auto* nodes = consumable->mutable_node();
+    for (size_t k = 0; k < kept.size(); ++k)
+      if (int(k) != kept[k]) nodes->SwapElements(int(k), kept[k]);
+    nodes->DeleteSubrange(int(kept.size()), nodes->size() - int(kept.size()));
+    sub = std::move(*consumable);
+  } else {
+    sub.mutable_node()->Reserve(int(kept.size()));
+    for (int i : kept) {
+      auto ov = overlay.find(i);
+      *sub.add_node() = ov == overlay.end() ? graph.node(i) : ov->second;
     }
   }
-  *sub.mutable_library() = graph.library();
-  *sub.mutable_versions() = graph.versions();
+  for (size_t k = 0; k < kept.size(); ++k) {
+    NodeDef* nd = sub.mutable_node(int(k));
+    auto ov = overlay.find(kept[k]);
+    if (ov != overlay.end()) {
+      if (consumable) nd->Swap(&ov->second);
+      result.origin.push_back(-1);
+    } else {
+      result.origin.push_back(kept[k]);
+    }
+    if (whole && ov == overlay.end()) {
+      if (options.clear_devices) nd->clear_device();  // the slim node's; the bytes' when written
+    } else {
+      prep.Apply(nd);
+    }
+  }
+  overlay.clear();
+  if (!consumable) {
+    *sub.mutable_library() = graph.library();
+    *sub.mutable_versions() = graph.versions();
+  }
 
   // Step 4: values first (every missing one reported at once), then conversion.
   std::vector<std::pair<int, VariableValue>> variables;
@@ -832,11 +995,24 @@ Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptio
                          (num_missing > 10 ? "\n  ..." : ""));
 
   // The converter keeps only the nodes it changes; `sub` becomes the result.
-  Converter converter(sub, &result);
+  Converter converter(sub, &result, whole, prep);
   converter.Index();
   for (const auto& [node, value] : variables) CKPT_RETURN_IF_ERROR(converter.ConvertVariable(node, value));
+  CKPT_RETURN_IF_ERROR(converter.error());
   converter.MoveResultInto(std::move(sub), &result.graph);
   return result;
+}
+
+}  // namespace
+
+Result<RewriteResult> RewriteForFreeze(const GraphDef& graph, const RewriteOptions& options,
+                                       const ValueLookup& value_for) {
+  return RewriteImpl(graph, nullptr, options, value_for);
+}
+
+Result<RewriteResult> RewriteForFreeze(GraphDef&& graph, const RewriteOptions& options,
+                                       const ValueLookup& value_for) {
+  return RewriteImpl(graph, &graph, options, value_for);
 }
 
 }  // namespace ckptview::graph

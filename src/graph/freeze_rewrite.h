@@ -48,6 +48,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -68,6 +69,25 @@ struct RewriteOptions {
   // converts (SavedModels are saved with defaults stripped). Pass the meta
   // graph's meta_info_def.stripped_op_list; null for none.
   const tensorflow::OpList* op_defaults = nullptr;
+  // Slim input graphs (graph_file.h ParseOptions::slim_nodes): the whole
+  // NodeDef of input node i, parsed from its bytes. Nodes the rewrite changes
+  // start from it; null: the input's nodes are whole.
+  std::function<Result<tensorflow::NodeDef>(int)> whole_node;
+};
+
+// What the rewrite does to every node it keeps before converting (steps 0
+// and 1): device cleared, missing attr defaults of the op list added.
+class KeptNodePrep {
+ public:
+  KeptNodePrep(bool clear_devices, const tensorflow::OpList* op_defaults);
+  void Apply(tensorflow::NodeDef* node) const;
+  bool clear_devices() const { return clear_devices_; }
+  // The OpDef whose defaults Apply adds to nodes of `op` (null: none).
+  const tensorflow::OpDef* Defaults(const std::string& op) const;
+
+ private:
+  bool clear_devices_;
+  std::unordered_map<std::string, const tensorflow::OpDef*> ops_;
 };
 
 // The value a frozen variable gets: its dtype (the variable's) and shape.
@@ -87,6 +107,10 @@ struct RewriteResult {
   std::vector<std::string> renamed_functions;  // "old -> new"
   std::vector<std::string> warnings;      // dangling names skipped, ...
   int input_nodes = 0;
+  // Per node of `graph`: the input node it is, as KeptNodePrep leaves it; -1
+  // for a node the rewrite changed or added. With whole_node set, the nodes
+  // that have an origin are as slim as the input's.
+  std::vector<int> origin;
 };
 
 // `value_for` gives the value of a variable node that is to be converted, or
@@ -95,6 +119,10 @@ struct RewriteResult {
 using ValueLookup = std::function<Result<VariableValue>(const tensorflow::NodeDef& variable)>;
 
 Result<RewriteResult> RewriteForFreeze(const tensorflow::GraphDef& graph, const RewriteOptions& options,
+                                       const ValueLookup& value_for);
+// Same, taking the input's nodes instead of copying them (`graph` is left
+// in an unspecified state): the frozen graph never exists twice.
+Result<RewriteResult> RewriteForFreeze(tensorflow::GraphDef&& graph, const RewriteOptions& options,
                                        const ValueLookup& value_for);
 
 // Names of the nodes to keep for `outputs` (extract_sub_graph's BFS), in

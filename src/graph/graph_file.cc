@@ -5,6 +5,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include "formats/proto_schema.h"
 #include "formats/text_format.h"
 #include "graph/wire.h"
 
@@ -159,6 +160,146 @@ Status ParseBinary(const std::string& path, const std::string& bytes, GraphForma
   return Status::Error(path + ": " + what + "; " + detail);
 }
 
+// ---------------------------------------------------------------------------
+// Slim parsing (ParseOptions::slim_nodes). Anything unexpected makes it give
+// up (false), and the file is then parsed whole, which also explains damage.
+
+using formats::WireRecord;
+
+bool IsKeptAttr(std::string_view key) {
+  static const char* kKept[] = {"dtype", "shape",     "shared_name", "_class", "batch_dims",  "Tindices",
+                                "f",     "then_branch", "else_branch", "body",   "cond",        "branches"};
+  for (const char* k : kKept)
+    if (key == k) return true;
+  return false;
+}
+
+bool ParseAttrInto(std::string_view key, ByteView value, tensorflow::NodeDef* node) {
+  tensorflow::AttrValue v;
+  if (!v.ParseFromArray(value.data(), int(value.size()))) return false;
+  (*node->mutable_attr())[std::string(key)] = std::move(v);
+  return true;
+}
+
+bool SlimNode(ByteView in, tensorflow::NodeDef* node) {
+  ByteView t_value, value_value;
+  bool has_t = false, has_value = false;
+  while (!in.empty()) {
+    WireRecord rec;
+    if (!formats::GetWireRecord(&in, &rec)) return false;
+    if (rec.number >= 1 && rec.number <= 5 && rec.wire_type != formats::kWireLengthDelimited) return false;
+    switch (rec.number) {
+      case 1: node->set_name(rec.bytes.chars(), rec.bytes.size()); break;
+      case 2: node->set_op(rec.bytes.chars(), rec.bytes.size()); break;
+      case 3: node->add_input(rec.bytes.chars(), rec.bytes.size()); break;
+      case 4: node->set_device(rec.bytes.chars(), rec.bytes.size()); break;
+      case 5: {
+        ByteView entry = rec.bytes;
+        std::string_view key;
+        ByteView value;
+        while (!entry.empty()) {
+          WireRecord e;
+          if (!formats::GetWireRecord(&entry, &e) || e.wire_type != formats::kWireLengthDelimited) return false;
+          if (e.number == 1) key = e.bytes.str();
+          else if (e.number == 2) value = e.bytes;
+          else return false;
+        }
+        if (key == "T") {
+          t_value = value;
+          has_t = true;
+        } else if (key == "value") {
+          value_value = value;
+          has_value = true;
+        } else if (IsKeptAttr(key) || (!value.empty() && value[0] == 0x52)) {  // AttrValue.func
+          if (!ParseAttrInto(key, value, node)) return false;
+        }
+        break;
+      }
+      default: break;  // experimental_debug_info, experimental_type, unknown
+    }
+  }
+  // Merge's T (the freeze's rewrite reads it); a string Const's value (save
+  // ops' tensor_names and shape_and_slices, read to bind variables).
+  if (has_t && (node->op() == "Merge" || node->op() == "RefMerge") && !ParseAttrInto("T", t_value, node))
+    return false;
+  if (has_value && node->op() == "Const") {
+    auto dtype = node->attr().find("dtype");
+    if (dtype != node->attr().end() && dtype->second.type() == tensorflow::DT_STRING &&
+        !ParseAttrInto("value", value_value, node))
+      return false;
+  }
+  return true;
+}
+
+bool SlimGraphDef(const std::string& file, ByteView in, tensorflow::GraphDef* graph,
+                  std::vector<GraphFile::Span>* spans) {
+  std::string rest;
+  while (!in.empty()) {
+    const uint8_t* start = in.data();
+    WireRecord rec;
+    if (!formats::GetWireRecord(&in, &rec)) return false;
+    if (rec.number == 1) {
+      if (rec.wire_type != formats::kWireLengthDelimited) return false;
+      const uint64_t offset = uint64_t(rec.bytes.chars() - file.data());
+      if (!SlimNode(rec.bytes, graph->add_node())) return false;
+      spans->push_back({offset, rec.bytes.size()});
+    } else {
+      rest.append(reinterpret_cast<const char*>(start), size_t(in.data() - start));
+    }
+  }
+  return rest.empty() || graph->MergeFromString(rest);
+}
+
+bool SlimMetaGraph(const std::string& file, ByteView in, tensorflow::MetaGraphDef* meta,
+                   std::vector<GraphFile::Span>* spans) {
+  std::string rest;
+  while (!in.empty()) {
+    const uint8_t* start = in.data();
+    WireRecord rec;
+    if (!formats::GetWireRecord(&in, &rec)) return false;
+    if (rec.number == 2) {
+      if (rec.wire_type != formats::kWireLengthDelimited) return false;
+      if (!SlimGraphDef(file, rec.bytes, meta->mutable_graph_def(), spans)) return false;
+    } else {
+      rest.append(reinterpret_cast<const char*>(start), size_t(in.data() - start));
+    }
+  }
+  return rest.empty() || meta->MergeFromString(rest);
+}
+
+bool ParseSlim(const std::string& file, GraphFormat format, GraphFile* out) {
+  google::protobuf::LogSilencer quiet;
+  out->meta_graphs.clear();
+  out->node_spans.clear();
+  ByteView in(file);
+  switch (format) {
+    case GraphFormat::kGraphDef:
+      out->meta_graphs.emplace_back();
+      out->node_spans.emplace_back();
+      return SlimGraphDef(file, in, out->meta_graphs.back().mutable_graph_def(), &out->node_spans.back());
+    case GraphFormat::kMetaGraph:
+      out->meta_graphs.emplace_back();
+      out->node_spans.emplace_back();
+      return SlimMetaGraph(file, in, &out->meta_graphs.back(), &out->node_spans.back());
+    case GraphFormat::kSavedModel:
+      while (!in.empty()) {
+        WireRecord rec;
+        if (!formats::GetWireRecord(&in, &rec)) return false;
+        if (rec.number == 1 && rec.wire_type == formats::kWireVarint) {
+          out->saved_model_schema_version = int64_t(rec.value);
+        } else if (rec.number == 2 && rec.wire_type == formats::kWireLengthDelimited) {
+          out->meta_graphs.emplace_back();
+          out->node_spans.emplace_back();
+          if (!SlimMetaGraph(file, rec.bytes, &out->meta_graphs.back(), &out->node_spans.back())) return false;
+        } else {
+          return false;
+        }
+      }
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* GraphFormatName(GraphFormat format) {
@@ -191,7 +332,11 @@ const char* NotAGraph(const std::string& base) {
   return nullptr;
 }
 
-Result<GraphFile> ParseGraphFile(const std::string& path, const std::string& bytes) {
+namespace {
+
+// `owned`: the same bytes, moved into the result if it is slim.
+Result<GraphFile> ParseGraphFileImpl(const std::string& path, const std::string& bytes, const ParseOptions& options,
+                                     std::string* owned) {
   GraphFile out;
   out.path = path;
   if (const char* what = NotAGraph(BaseName(path)))
@@ -230,11 +375,29 @@ Result<GraphFile> ParseGraphFile(const std::string& path, const std::string& byt
     }
   } else {
     out.format = has_name_hint ? named : SniffBinary(bytes);
-    CKPT_RETURN_IF_ERROR(ParseBinary(path, bytes, out.format, &out));
+    if (options.slim_nodes && owned && ParseSlim(bytes, out.format, &out)) {
+      out.bytes = std::make_shared<const std::string>(std::move(*owned));
+    } else {
+      out.meta_graphs.clear();
+      out.node_spans.clear();
+      out.saved_model_schema_version = 0;
+      CKPT_RETURN_IF_ERROR(ParseBinary(path, bytes, out.format, &out));
+    }
   }
   if (out.format == GraphFormat::kSavedModel && out.meta_graphs.empty())
     return Status::Error(path + ": SavedModel holds no meta graphs");
   return out;
+}
+
+}  // namespace
+
+Result<GraphFile> ParseGraphFile(const std::string& path, const std::string& bytes) {
+  return ParseGraphFileImpl(path, bytes, ParseOptions{}, nullptr);
+}
+
+Result<GraphFile> ParseGraphFile(const std::string& path, std::string&& bytes, const ParseOptions& options) {
+  std::string owned = std::move(bytes);
+  return ParseGraphFileImpl(path, owned, options, &owned);
 }
 
 bool IsSavedModelDir(const formats::FileSource& source, const std::string& dir) {
@@ -242,13 +405,17 @@ bool IsSavedModelDir(const formats::FileSource& source, const std::string& dir) 
 }
 
 Result<GraphFile> OpenSavedModel(formats::FileSource& source, const std::string& dir) {
+  return OpenSavedModel(source, dir, ParseOptions{});
+}
+
+Result<GraphFile> OpenSavedModel(formats::FileSource& source, const std::string& dir, const ParseOptions& options) {
   std::string file = Join(dir, "saved_model.pb");
   if (!source.Find(file)) file = Join(dir, "saved_model.pbtxt");
   if (!source.Find(file))
     return Status::Error((dir.empty() ? std::string("(root)") : dir) +
                          ": not a SavedModel folder (no saved_model.pb or saved_model.pbtxt)");
   CKPT_ASSIGN_OR_RETURN(std::string bytes, source.ReadAll(file));
-  CKPT_ASSIGN_OR_RETURN(GraphFile out, ParseGraphFile(file, bytes));
+  CKPT_ASSIGN_OR_RETURN(GraphFile out, ParseGraphFile(file, std::move(bytes), options));
   if (out.format != GraphFormat::kSavedModel)
     return Status::Error(file + ": holds a " + GraphFormatName(out.format) + ", not a SavedModel");
   out.saved_model_dir = dir;
@@ -261,17 +428,21 @@ Result<GraphFile> OpenSavedModel(formats::FileSource& source, const std::string&
 }
 
 Result<GraphFile> OpenGraphFile(formats::FileSource& source, const std::string& path) {
+  return OpenGraphFile(source, path, ParseOptions{});
+}
+
+Result<GraphFile> OpenGraphFile(formats::FileSource& source, const std::string& path, const ParseOptions& options) {
   if (!source.Find(path)) {
-    if (IsSavedModelDir(source, path)) return OpenSavedModel(source, path);
+    if (IsSavedModelDir(source, path)) return OpenSavedModel(source, path, options);
     return Status::Error(path + ": no such file");
   }
   const std::string base = BaseName(path);
   if (base == "saved_model.pb" || base == "saved_model.pbtxt") {
     const size_t slash = path.find_last_of('/');
-    return OpenSavedModel(source, slash == std::string::npos ? "" : path.substr(0, slash));
+    return OpenSavedModel(source, slash == std::string::npos ? "" : path.substr(0, slash), options);
   }
   CKPT_ASSIGN_OR_RETURN(std::string bytes, source.ReadAll(path));
-  return ParseGraphFile(path, bytes);
+  return ParseGraphFile(path, std::move(bytes), options);
 }
 
 std::string TagSetString(const tensorflow::MetaGraphDef& meta_graph) {

@@ -146,7 +146,9 @@ Result<std::unique_ptr<Model>> OpenModel(formats::FileSource& source, const Mode
     graph_path = graph_picked ? PickGraph(source, d, ref ? &*ref : nullptr, &model->warnings)
                               : std::optional<std::string>(options.graph_path);
   if (graph_path) {
-    Result<GraphFile> file = OpenGraphFile(source, *graph_path);
+    ParseOptions parse;
+    parse.slim_nodes = options.slim_nodes;
+    Result<GraphFile> file = OpenGraphFile(source, *graph_path, parse);
     Status attached = file.ok() ? AttachGraph(std::make_unique<GraphFile>(std::move(file).value()), options, model.get())
                                 : file.status();
     if (!attached.ok()) {

@@ -44,6 +44,10 @@ struct ModelOptions {
   // bound, so a freeze does not carry it (PlanModelFreeze needs only the meta
   // graph and the bindings).
   bool keep_graph = true;
+  // true: the graph file is parsed slim (graph_file.h ParseOptions): main-
+  // graph nodes hold only what binding and freezing read, the rest stays in
+  // GraphFile::bytes. For freezing big graphs (CLI); the viewer needs whole nodes.
+  bool slim_nodes = false;
 };
 
 struct Model {

@@ -156,6 +156,51 @@ TEST(FreezeModelTest, TensorFlowFixturesFreezeWithNoVariablesLeft) {
   }
 }
 
+// The CLI's way (graph_file.h slim nodes, the job owning the model, unchanged
+// nodes copied from the file's bytes) writes the same bytes as the app's.
+TEST(FreezeModelTest, SlimOwnedModelFreezesToTheSameBytes) {
+  const std::vector<FixtureCase> cases = FixtureCases();
+  ASSERT_EQ(cases.size(), 12u);
+  for (const FixtureCase& c : cases) {
+    for (bool clear_devices : {true, false}) {
+      SCOPED_TRACE(c.name + (clear_devices ? "" : " (devices kept)"));
+      FreezeOptions options;
+      options.output_nodes = c.outputs;
+      options.clear_devices = clear_devices;
+      Opened whole = Open(kFixtures + "/graphs/" + c.name);
+      ASSERT_NE(whole.model, nullptr);
+      auto job = PlanModelFreeze(*whole.model, options);
+      ASSERT_TRUE(job.ok()) << job.status().message();
+      Result<std::string> expected = testing::RunToString(**job, *whole.source);
+      ASSERT_TRUE(expected.ok()) << expected.status().message();
+
+      ModelOptions mo;
+      mo.slim_nodes = true;
+      mo.keep_graph = false;
+      Opened slim = Open(kFixtures + "/graphs/" + c.name, mo);
+      ASSERT_NE(slim.model, nullptr);
+      ASSERT_TRUE(slim.model->graph_file->slim(slim.model->meta_graph_index));
+      // Read-only: the model stays usable.
+      auto borrowed = PlanModelFreeze(*slim.model, options);
+      ASSERT_TRUE(borrowed.ok()) << borrowed.status().message();
+      Result<std::string> got_borrowed = testing::RunToString(**borrowed, *slim.source);
+      ASSERT_TRUE(got_borrowed.ok()) << got_borrowed.status().message();
+      EXPECT_TRUE(*got_borrowed == *expected);
+      Result<std::string> memory = FreezeInMemory(**borrowed, *slim.source);
+      ASSERT_TRUE(memory.ok()) << memory.status().message();
+      EXPECT_TRUE(*memory == *expected);
+      EXPECT_EQ((*borrowed)->report().output_bytes, (*job)->report().output_bytes);
+      EXPECT_EQ((*borrowed)->report().output_bytes_exact, (*job)->report().output_bytes_exact);
+      // Owned: the nodes move into the plan.
+      auto owned = PlanModelFreeze(std::move(slim.model), options);
+      ASSERT_TRUE(owned.ok()) << owned.status().message();
+      Result<std::string> got = testing::RunToString(**owned, *slim.source);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      EXPECT_TRUE(*got == *expected);
+    }
+  }
+}
+
 TEST(FreezeModelTest, SignatureOutputsByDefault) {
   Opened o = Open(kFixtures + "/graphs/module_savedmodel");
   ASSERT_NE(o.model, nullptr);

@@ -2,7 +2,12 @@
 // the bytes equal the in-memory build, no read is larger than a piece, and a
 // damaged byte anywhere (even in the last piece) fails the freeze.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
 
 #include <algorithm>
 #include <cstdio>
@@ -115,6 +120,62 @@ TEST(FreezeStreamTest, DamagedLastPieceFailsAndWritesNothing) {
   Status s = FreezeToFile(**job2, broken, dir + "/frozen.pb");
   EXPECT_FALSE(s.ok());
   // Neither the output nor a temporary file is left.
+  EXPECT_EQ(std::remove((dir + "/frozen.pb").c_str()), -1);
+  EXPECT_EQ(::rmdir(dir.c_str()), 0) << "the folder is not empty";
+}
+
+// FreezeToFile writes on a thread of its own, pieces recycled as read
+// buffers: the file holds exactly the streamed bytes, tensor after tensor.
+TEST(FreezeStreamTest, FileHoldsTheStreamedBytes) {
+  tensorflow::GraphDef g = GraphFromText(kGraph);
+  MemoryCheckpoint ckpt({{"big", Ramp(1500000)}, {"small", FloatTensor({3}, {1, 2, 3})}});
+  auto job = FreezeJob::Create(g, nullptr, ckpt.checkpoint.get(), Out());
+  ASSERT_TRUE(job.ok());
+  Result<std::string> expected = RunToString(**job, ckpt.source);
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+
+  char dir_template[] = "/tmp/freeze_stream_testXXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  for (int round = 0; round < 3; ++round) {
+    auto job2 = FreezeJob::Create(g, nullptr, ckpt.checkpoint.get(), Out());
+    ASSERT_TRUE(job2.ok());
+    uint64_t bytes = 0;
+    Status s = FreezeToFile(**job2, ckpt.source, dir + "/frozen.pb", &bytes);
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(bytes, expected->size());
+    std::ifstream in(dir + "/frozen.pb", std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_TRUE(ss.str() == *expected) << "round " << round;
+  }
+  EXPECT_EQ(std::remove((dir + "/frozen.pb").c_str()), 0);
+  EXPECT_EQ(::rmdir(dir.c_str()), 0) << "the folder is not empty";
+}
+
+// A write that fails (here: over the file size limit) fails the freeze with
+// the writer thread's error, and leaves no file.
+TEST(FreezeStreamTest, WriteErrorFailsAndWritesNothing) {
+  tensorflow::GraphDef g = GraphFromText(kGraph);
+  MemoryCheckpoint ckpt({{"big", Ramp(1500000)}, {"small", FloatTensor({3}, {1, 2, 3})}});
+  char dir_template[] = "/tmp/freeze_stream_testXXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  auto job = FreezeJob::Create(g, nullptr, ckpt.checkpoint.get(), Out());
+  ASSERT_TRUE(job.ok());
+
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = 1 << 20;  // the output is about 6 MB
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  Status s = FreezeToFile(**job, ckpt.source, dir + "/frozen.pb");
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("write failed"), std::string::npos) << s.message();
   EXPECT_EQ(std::remove((dir + "/frozen.pb").c_str()), -1);
   EXPECT_EQ(::rmdir(dir.c_str()), 0) << "the folder is not empty";
 }
