@@ -57,6 +57,12 @@ uint32_t BitwiseCrc(uint32_t crc, const uint8_t* p, size_t n) {
   return ~crc;
 }
 
+std::vector<uint8_t> Noise(size_t n, uint32_t seed) {
+  std::vector<uint8_t> data(n);
+  for (uint8_t& b : data) b = uint8_t((seed = seed * 1103515245u + 12345u) >> 24);
+  return data;
+}
+
 TEST(Crc32cTest, ThreeStreamPathsMatchTheDefinitionAcrossBlockBoundaries) {
   // Lengths around the 3x256 and 3x8192 block sizes of the interleaved path.
   std::vector<uint8_t> data(3 * 8192 * 2 + 3 * 256 * 2 + 40);
@@ -69,6 +75,31 @@ TEST(Crc32cTest, ThreeStreamPathsMatchTheDefinitionAcrossBlockBoundaries) {
       const uint32_t want = BitwiseCrc(0x12345678u, data.data() + off, len);
       EXPECT_EQ(Extend(0x12345678u, data.data() + off, len), want) << len << "+" << off;
       EXPECT_EQ(ExtendPortableForTest(0x12345678u, data.data() + off, len), want) << len << "+" << off;
+      EXPECT_EQ(ExtendLanesForTest(0x12345678u, data.data() + off, len), want) << len << "+" << off;
+    }
+  }
+}
+
+TEST(Crc32cTest, LanePathMatchesTheDefinitionOnLongInputs) {
+  // Many 64-byte stripes, then a tail; every start value's bits reach the lanes.
+  const std::vector<uint8_t> data = Noise(100000 + 8, 3);
+  for (size_t len : {size_t{128}, size_t{191}, size_t{4096}, size_t{65536 + 63}, size_t{100000}}) {
+    for (uint32_t start : {0u, 1u, 0x80000000u, 0xffffffffu, 0x9abcdef0u}) {
+      const uint32_t want = BitwiseCrc(start, data.data() + 5, len);
+      EXPECT_EQ(ExtendLanesForTest(start, data.data() + 5, len), want) << len << " " << start;
+    }
+  }
+}
+
+TEST(Crc32cTest, EveryShortLengthAndAlignmentMatchesTheDefinition) {
+  // Covers each tail length and both block sizes' edges (3 x 256 = 768).
+  const std::vector<uint8_t> data = Noise(1100 + 8, 7);
+  for (size_t off = 0; off < 8; ++off) {
+    for (size_t len = 0; off + len <= data.size() && len <= 1100; ++len) {
+      const uint32_t want = BitwiseCrc(0xdeadbeefu, data.data() + off, len);
+      ASSERT_EQ(Extend(0xdeadbeefu, data.data() + off, len), want) << len << "+" << off;
+      ASSERT_EQ(ExtendPortableForTest(0xdeadbeefu, data.data() + off, len), want) << len << "+" << off;
+      ASSERT_EQ(ExtendLanesForTest(0xdeadbeefu, data.data() + off, len), want) << len << "+" << off;
     }
   }
 }
