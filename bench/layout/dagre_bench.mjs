@@ -3,6 +3,10 @@
 // and prints them next to our numbers (DIR/ours.tsv):
 //
 //   node bench/layout/dagre_bench.mjs DIR [--timeout S] [--heap MB] [--compound] [--only REGEX]
+//   node bench/layout/dagre_bench.mjs --worker GRAPH.json OUT.json [--flat]
+//
+// The second form is one dagre run, as compare.mjs (the benchmark behind
+// bench/layout/run.sh) uses it: OUT.json gets {ms, edges: [[x, y, ...]]}.
 //
 // dagre gets the same boxes and edges, with our spacing (nodesep 20, edgesep
 // 10, ranksep 40); with --compound also the expanded groups as clusters
@@ -52,10 +56,17 @@ function worker(graphFile, outFile, flat) {
   for (let i = 0; i < 50; ++i) warm.nodes.push({ w: 50, h: 20, parent: -1 });
   for (let i = 1; i < 50; ++i) warm.edges.push([Math.max(0, i - 1 - (i % 3 === 0 ? 1 : 0)), i]);
   dagre.layout(build(warm, false));
-  const g = build(spec, !flat && spec.groups.length > 0);
-  const t0 = process.hrtime.bigint();
-  dagre.layout(g);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  // Fast graphs are laid out again (a fresh graph each time) until 200 ms
+  // are spent, at most 20 times, and the fastest run counts, as ours does.
+  let g, ms = Infinity, spent = 0;
+  for (let run = 0; run < 20 && (run === 0 || spent < 200); ++run) {
+    g = build(spec, !flat && spec.groups.length > 0);
+    const t0 = process.hrtime.bigint();
+    dagre.layout(g);
+    const runMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    ms = Math.min(ms, runMs);
+    spent += runMs;
+  }
   const edges = spec.edges.map(([a, b]) => {
     const e = g.edge('n' + a, 'n' + b);
     const pts = [];

@@ -63,9 +63,12 @@ struct LayeredParams {
   int32_t simplex_max_items = 200;  // network simplex after longest path, 8 items up to this
   int32_t simplex_max_pivots = 2000;
   int32_t transpose_max_layer = 200;
+  // Graphs with fewer items + edges + ports are not timed (LayeredTimes stay
+  // 0): the clock reads would cost more than laying them out.
+  int32_t min_timed_size = 64;
 };
 
-struct LayeredTimes {  // milliseconds
+struct LayeredTimes {  // milliseconds; 0 below LayeredParams::min_timed_size
   double cycles = 0, layering = 0, ordering = 0, coordinates = 0, routing = 0;
 };
 

@@ -171,6 +171,9 @@ struct Stub {
 
 struct LayoutTimes {  // milliseconds
   double hierarchy = 0;   // scopes, hubs, series, sections, aggregated edges
+  // Phases of the layered layouts, summed over the groups laid out; groups
+  // under 64 items + edges are not timed (cheaper than the clock), they
+  // count in `total` only.
   double cycles = 0;
   double layering = 0;
   double ordering = 0;

@@ -274,5 +274,31 @@ TEST(LayeredLayoutTest, SweepsReduceCrossings) {
   EXPECT_LT(swept.crossings, initial.crossings);
 }
 
+// Small graphs (most groups of an expanded TF graph) are not timed: reading
+// the clock a dozen times costs more than laying them out, in wasm most of
+// all. Big ones are, and the same layout comes out either way.
+TEST(LayeredTest, OnlyGraphsAboveMinTimedSizeReadTheClock) {
+  auto total = [](const LayeredTimes& t) { return t.cycles + t.layering + t.ordering + t.coordinates + t.routing; };
+  LayeredGraph small = RandomGraph(12, 20, 7, true);
+  LayeredParams params = Params();
+  ASSERT_LT(static_cast<int>(small.items.size() + small.edges.size()), params.min_timed_size);
+  LayeredLayout untimed = LayOutLayered(small, params);
+  EXPECT_EQ(total(untimed.times), 0.0);
+
+  LayeredGraph big = RandomGraph(300, 600, 7, true);
+  LayeredLayout timed = LayOutLayered(big, params);
+  EXPECT_GT(total(timed.times), 0.0);
+
+  params.min_timed_size = 0;
+  LayeredLayout small_timed = LayOutLayered(small, params);
+  EXPECT_GT(total(small_timed.times), 0.0);
+  ASSERT_EQ(small_timed.centers.size(), untimed.centers.size());
+  for (size_t i = 0; i < untimed.centers.size(); ++i) {
+    EXPECT_EQ(small_timed.centers[i].x, untimed.centers[i].x);
+    EXPECT_EQ(small_timed.centers[i].y, untimed.centers[i].y);
+  }
+  EXPECT_EQ(small_timed.crossings, untimed.crossings);
+}
+
 }  // namespace
 }  // namespace ckptview::graph::layout
