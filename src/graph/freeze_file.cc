@@ -124,14 +124,18 @@ class PieceWriter {
 };
 
 // RunFreezeJob with the writes on a PieceWriter.
-Status RunOverlapped(FreezeJob& job, formats::FileSource& source, PieceWriter& writer) {
+Status RunOverlapped(FreezeJob& job, formats::FileSource& source, PieceWriter& writer,
+                     const FreezeProgress& progress) {
+  uint64_t produced = 0;
   while (true) {
     CKPT_ASSIGN_OR_RETURN(FreezeStep step, job.Next());
     switch (step.kind) {
       case FreezeStep::Kind::kDone:
         return Status::Ok();
       case FreezeStep::Kind::kWrite:
+        produced += step.bytes.size();
         CKPT_RETURN_IF_ERROR(writer.Push(std::move(step.bytes)));
+        if (progress && !progress(produced)) return Status::Error(std::string(kFreezeCancelled));
         break;
       case FreezeStep::Kind::kRead: {
         std::vector<std::string> chunks(step.ranges.size());
@@ -151,7 +155,7 @@ Status RunOverlapped(FreezeJob& job, formats::FileSource& source, PieceWriter& w
 }  // namespace
 
 Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::string& path,
-                    uint64_t* bytes_written) {
+                    uint64_t* bytes_written, const FreezeProgress& progress) {
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::random_device rd;
@@ -165,12 +169,14 @@ Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::stri
   // (emscripten.cmake): written inline.
   s = RunFreezeJob(job, source, [&](std::string_view bytes) {
     written += bytes.size();
-    return WriteAll(fd, bytes, temp);
+    CKPT_RETURN_IF_ERROR(WriteAll(fd, bytes, temp));
+    if (progress && !progress(written)) return Status::Error(std::string(kFreezeCancelled));
+    return Status::Ok();
   });
 #else
   {
     PieceWriter writer(fd, temp);
-    s = RunOverlapped(job, source, writer);
+    s = RunOverlapped(job, source, writer, progress);
     const Status w = writer.Finish();  // every queued piece written (or the first error)
     if (s.ok()) s = w;
     written = writer.written();

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "formats/file_source.h"
@@ -18,8 +20,14 @@
 
 namespace ckptview::graph {
 
+// Called with the output bytes produced so far, after each piece; returning
+// false cancels the freeze (the temporary file is removed, the result is
+// kFreezeCancelled).
+using FreezeProgress = std::function<bool(uint64_t bytes_so_far)>;
+inline constexpr std::string_view kFreezeCancelled = "freeze cancelled";
+
 // Runs `job` to the end; `*bytes_written` (optional) gets the output size.
 Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::string& path,
-                    uint64_t* bytes_written = nullptr);
+                    uint64_t* bytes_written = nullptr, const FreezeProgress& progress = {});
 
 }  // namespace ckptview::graph

@@ -3,6 +3,8 @@
 // tests/fixtures/graphs (their TensorFlow comparison is tests/tf/
 // test_freeze_interop.py), and the native file driver.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,6 +291,42 @@ TEST(FreezeFileTest, WritesCompletelyOrNotAtAll) {
   ASSERT_FALSE(nodir.ok());
   EXPECT_NE(nodir.message().find("cannot create a file in " + dir + "/no/such/dir"), std::string::npos)
       << nodir.message();
+  ::unlink((dir + "/frozen.pb").c_str());
+  ::rmdir(dir.c_str());
+}
+
+// Progress is reported piece by piece, and returning false cancels: the
+// earlier output stays as it was and no temporary file is left.
+TEST(FreezeFileTest, ProgressAndCancel) {
+  Opened o = Open(kData + "/neuralenc-ckpt-and-frozen");
+  ASSERT_NE(o.model, nullptr);
+  FreezeOptions options;
+  options.output_nodes = {"Output"};
+  const tensorflow::GraphDef& graph = o.model->meta_graph()->graph_def();
+  const std::string dir = TempDir();
+
+  auto job = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  ASSERT_TRUE(job.ok());
+  std::vector<uint64_t> seen;
+  uint64_t bytes = 0;
+  Status s = FreezeToFile(**job, *o.source, dir + "/frozen.pb", &bytes, [&](uint64_t so_far) {
+    seen.push_back(so_far);
+    return true;
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), bytes);
+
+  auto job2 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  ASSERT_TRUE(job2.ok());
+  Status cancelled = FreezeToFile(**job2, *o.source, dir + "/frozen.pb", nullptr, [](uint64_t) { return false; });
+  ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.message(), kFreezeCancelled);
+  EXPECT_EQ(ListDir(dir), std::vector<std::string>{"frozen.pb"});
+  struct stat st;
+  ASSERT_EQ(::stat((dir + "/frozen.pb").c_str(), &st), 0);
+  EXPECT_EQ(uint64_t(st.st_size), bytes);
   ::unlink((dir + "/frozen.pb").c_str());
   ::rmdir(dir.c_str());
 }
