@@ -24,7 +24,7 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 APT_PACKAGES="emscripten protobuf-compiler libprotobuf-dev libgtest-dev libglfw3-dev
   libsnappy-dev chromium xvfb xauth libgl1-mesa-dri cmake ninja-build g++ python3-venv
-  dpkg-dev xz-utils"
+  dpkg-dev xz-utils fonts-dejavu-core"
 
 if [ $want_apt = 1 ]; then
   missing=$(for p in $APT_PACKAGES; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)

@@ -23,6 +23,14 @@
 //                    download (and always when started from the Graph panel's
 //                    Freeze button) frozen_model.pb is offered for download
 //   stats()          bytes handed whole / read by range, for tests
+//   Graph view (each -> Promise<report>, rejects with the app's error):
+//   graphShow(id)              brings the graph view of document `id` (default active) up
+//   graphExpand(path, expand)  expands (default) or collapses the group at `path`
+//   graphSearch(query)         regex over node names and ops; graphNext(forward)
+//   graphSelect(name)          selects and centres a node; a variable's values load
+//   graphFit(), graphOpenFunction(name), graphBack()
+//   The report's graph_view has the visible nodes, expanded groups, search,
+//   camera and scene counts.
 'use strict';
 
 (function () {
@@ -80,6 +88,15 @@
         report: Module.cwrap('ckpt_report', 'string', []),
         freeze: Module.cwrap('ckpt_freeze', 'number', ['string', 'number']),
         freezeCancel: Module.cwrap('ckpt_freeze_cancel', null, []),
+        graphShow: Module.cwrap('ckpt_graph_show', 'string', ['number']),
+        graphExpand: Module.cwrap('ckpt_graph_expand', 'string', ['string', 'number', 'number']),
+        graphSearch: Module.cwrap('ckpt_graph_search', 'string', ['string', 'number']),
+        graphNext: Module.cwrap('ckpt_graph_next', 'string', ['number', 'number']),
+        graphSelect: Module.cwrap('ckpt_graph_select', 'string', ['string', 'number']),
+        graphReadId: Module.cwrap('ckpt_graph_read_id', 'number', []),
+        graphFit: Module.cwrap('ckpt_graph_fit', 'string', ['number']),
+        graphOpenFunction: Module.cwrap('ckpt_graph_open_function', 'string', ['string', 'number']),
+        graphBack: Module.cwrap('ckpt_graph_back', 'string', ['number']),
       };
       setStatus('Ready. Drop a checkpoint folder or files anywhere on the page.');
       startDemo().then(() => resolveReady(true), (e) => {
@@ -274,6 +291,39 @@
     }));
   }
 
+  // ---- Graph view ---------------------------------------------------------------------
+  // Runs one graph API call after pending opens; "" from the module is success.
+  function graphCall(call) {
+    return queue.then(() => {
+      if (!api) throw new Error('the module is not running');
+      const error = call();
+      if (error) throw new Error(error);
+      return report();
+    });
+  }
+  const doc = (id) => (id === undefined ? -1 : id);
+  const graphShow = (id) => graphCall(() => api.graphShow(doc(id)));
+  const graphExpand = (path, expand, id) =>
+    graphCall(() => api.graphExpand(String(path), expand === false ? 0 : 1, doc(id)));
+  const graphSearch = (query, id) => graphCall(() => api.graphSearch(String(query), doc(id)));
+  const graphNext = (forward, id) => graphCall(() => api.graphNext(forward === false ? 0 : 1, doc(id)));
+  const graphFit = (id) => graphCall(() => api.graphFit(doc(id)));
+  const graphOpenFunction = (name, id) => graphCall(() => api.graphOpenFunction(String(name), doc(id)));
+  const graphBack = (id) => graphCall(() => api.graphBack(doc(id)));
+  // Resolves once a selected variable's values are loaded (as select does);
+  // the waiter is set before the read can finish.
+  function graphSelect(name, id) {
+    return queue.then(() => new Promise((resolve, reject) => {
+      if (!api) return reject(new Error('the module is not running'));
+      const error = api.graphSelect(String(name), doc(id));
+      if (error) return reject(new Error(error));
+      const readId = api.graphReadId();
+      if (readId === 0 || !api.wantsRead(readId)) return resolve(report());
+      if (!waiters.has(readId)) waiters.set(readId, []);
+      waiters.get(readId).push(resolve);
+    }));
+  }
+
   function report() {
     return api ? JSON.parse(api.report()) : { documents: [], errors: ['the module is not running'] };
   }
@@ -376,5 +426,8 @@
     return (await Promise.all(Array.from(entries, entriesFromItem))).flat();
   }
 
-  window.ckptview = { ready, open, select, freeze, report, stats: () => ({ ...counters }), filesFromEntries };
+  window.ckptview = {
+    ready, open, select, freeze, report, stats: () => ({ ...counters }), filesFromEntries,
+    graphShow, graphExpand, graphSearch, graphNext, graphSelect, graphFit, graphOpenFunction, graphBack,
+  };
 })();

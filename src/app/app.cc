@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "app/format_units.h"
+#include "app/graph_view.h"
 #include "app/log_view.h"
 #include "app/value_view.h"
 #include "app/variable_list.h"
@@ -205,6 +206,7 @@ void App::CloseDocument(int document) {
     selected_.generation = generation;
   }
   if (freeze_.document == document) CancelFreeze();
+  RetireGraphView(document);
   log_.Info("Closed " + (*it)->label);
   documents_.erase(it);
   if (active_document_ == document) active_document_ = documents_.empty() ? 0 : documents_.back()->id;

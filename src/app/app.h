@@ -14,12 +14,15 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "app/commands.h"
+#include "app/graph_scene.h"
 #include "app/log.h"
 #include "app/read_queue.h"
 #include "base/status.h"
@@ -31,11 +34,17 @@
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
 
+namespace tensorflow {
+class TensorProto;
+}  // namespace tensorflow
+
 namespace ckptview::app {
 
 class VariablesView;
 class ValueView;
 class LogView;
+class GraphView;
+class JsonOut;
 
 // What the user opened in one go (a folder, a set of files).
 struct Document {
@@ -58,9 +67,13 @@ struct Document {
   std::string freeze_path;
 };
 
+// A freeze into a file on a worker thread (App::StartFreezeToPath, native).
+struct FileFreezeTask;
+
 // A freeze in progress or finished (one at a time). The FreezeJob is driven
 // through the read queue; output pieces go to the sink if one is set (the
-// page hands them to JS as they come), else are collected in `chunks`.
+// page hands them to JS as they come), else are collected in `chunks`. A
+// freeze to a file (native) runs the job on a worker thread instead.
 struct FreezeState {
   enum class State { kNone, kRunning, kDone, kFailed, kCancelled };
   State state = State::kNone;
@@ -74,6 +87,9 @@ struct FreezeState {
   std::vector<std::string> nodes;          // node names of the frozen graph, in order
   int converted = 0;                       // variables made Const
   std::string error;                       // kFailed
+  std::string path;                        // the output file of a freeze to a file
+  // Declared after `job`, so it is destroyed (its thread stopped) first.
+  std::shared_ptr<FileFreezeTask> file_task;
 };
 
 // The selected variable's value, as loaded.
@@ -143,16 +159,55 @@ class App {
   // Output pieces as they are produced (instead of collecting them).
   void SetFreezeSink(std::function<void(std::string_view)> sink) { freeze_sink_ = std::move(sink); }
   // Native drivers: writes a whole freeze to a file (graph/freeze_file.h's
-  // FreezeToFile, which wasm does not have). With a writer set the Graph
-  // panel offers "Freeze to file" with a path field.
+  // FreezeToFile, which wasm does not have), calling `progress` with the
+  // bytes written so far; `progress` returning false cancels. With a writer
+  // set the Graph panel offers "Freeze to file" with a path field.
+  using FreezeProgress = std::function<bool(uint64_t bytes_so_far)>;
   using FreezeFileWriter = std::function<Status(graph::FreezeJob& job, formats::FileSource& source,
-                                                const std::string& path, uint64_t* bytes_written)>;
+                                                const std::string& path, uint64_t* bytes_written,
+                                                const FreezeProgress& progress)>;
   void SetFreezeFileWriter(FreezeFileWriter writer) { freeze_file_writer_ = std::move(writer); }
-  // Freezes `document` (-1: active) for its chosen outputs (or `outputs`)
-  // into `path` ("" = the document's freeze_path) at once, through the writer.
+  // Starts freezing `document` (-1: active) for its chosen outputs (or
+  // `outputs`) into `path` ("" = the document's freeze_path) on a worker
+  // thread, so the window stays live: progress shows in freeze().bytes_written
+  // and CancelFreeze stops it (the output is then not written at all).
+  Status StartFreezeToPath(const std::string& path = "", std::vector<std::string> outputs = {},
+                           int document = -1);
+  // The same, waiting for the end.
   Status FreezeToPath(const std::string& path = "", std::vector<std::string> outputs = {}, int document = -1);
+  // Takes up a finished freeze to a file and updates its progress; Draw
+  // calls it, drivers without frames may too.
+  void PollFileFreeze();
   // Called when a freeze ends (done, failed or cancelled).
   void SetFreezeFinished(std::function<void(const FreezeState&)> f) { freeze_finished_ = std::move(f); }
+
+  // The GL side of the graph view (src/render), set by a platform once it has
+  // a GL context. Without one (headless tests) the view still lays out and
+  // builds its scene but draws nothing.
+  void SetGraphRenderer(std::unique_ptr<GraphRenderer> renderer) { graph_renderer_ = std::move(renderer); }
+  GraphRenderer* graph_renderer() const { return graph_renderer_.get(); }
+
+  // ---- Graph view (app_graph_view.cc) ---------------------------------------
+  // The graph view of `document` (-1: active), laid out on first use; null
+  // when the document has no graph or its layout failed (logged). Its freeze
+  // highlight follows the document's freeze outputs.
+  GraphView* GraphViewOf(int document = -1);
+  // Expands (with its ancestors) or collapses the group at `path`.
+  Status GraphExpand(const std::string& path, bool expanded = true, int document = -1);
+  // Regex search over node names and ops; a bad pattern is an error (shown in the panel).
+  Status GraphSearch(const std::string& query, int document = -1);
+  Status GraphNextHit(bool forward = true, int document = -1);
+  // Selects a node and centres on it; a bound variable's values load.
+  Status GraphSelect(const std::string& name, int document = -1);
+  Status GraphFit(int document = -1);
+  // Shows the body of library function `name` (level 1+); GraphBack returns to the graph.
+  Status GraphOpenFunction(const std::string& name, int document = -1);
+  Status GraphBack(int document = -1);
+  // Brings the graph view to the front on the next Draw.
+  void ShowGraphView() { show_graph_view_ = true; }
+  // Shows a tensor that is no checkpoint entry (a Const's value attr) in the
+  // value view under `label`.
+  Status ShowTensor(int document, const std::string& label, const tensorflow::TensorProto& proto);
 
   // Emits this frame's ImGui windows (between ImGui::NewFrame and Render),
   // then runs the commands the views posted.
@@ -168,7 +223,7 @@ class App {
   // Reads every queued request synchronously from the documents' own
   // FileSources (the native driver; tests with in-memory files).
   void ServeReadsFromSources();
-  bool busy() const { return !reads_.empty(); }
+  bool busy() const { return !reads_.empty() || freeze_.file_task != nullptr; }
   // Whether a delivery for `id` would still be used (the web driver stops
   // reading a superseded request early).
   bool WantsRead(int id) const { return reads_.Pending(id); }
@@ -192,6 +247,10 @@ class App {
   //  "errors":[...], "warnings":[...], "busy": bool,
   //  "graph": {"nodes", "ops": {op: count}, "suggested_outputs", "outputs", "kept_nodes"}
   //           of the active document, or null,
+  //  "graph_view": {"level","visible_nodes","visible_edges","expanded":[paths],"selected",
+  //                 "search":{"query","hits","current","error"},"camera":{"x","y","scale"},
+  //                 "scene":{"version","rects","segments","arrows","glyphs"},"layout_ms",
+  //                 "kept_nodes"} of the active document once its view exists, or null,
   //  "freeze": {"state", "document", "outputs", "nodes", "converted", "bytes", "bytes_expected", "error"?},
   //  "variables_view": {"filter","tree","show_optimizer_slots","rows"},
   //  "selected": key or null,
@@ -209,6 +268,12 @@ class App {
   void DrawDocumentBar(Document& doc);
   void DrawStatusLine();
   void DrawGraphPanel(Document& doc);
+  void DrawGraphView(Document& doc);
+  void DrawCheckpointPanes(Document& doc);
+  void SyncGraphView(Document& doc, GraphView& view);
+  void AfterGraphAction(Document& doc, GraphView& view);
+  void RetireGraphView(int document);
+  void WriteGraphViewReport(JsonOut& j) const;
   void OpenGraphOf(Document& doc);
   void ShowGraphConstants(Document& doc);
   void ContinueFreeze();
@@ -227,8 +292,19 @@ class App {
   std::function<void(std::string_view)> freeze_sink_;
   std::function<void(const FreezeState&)> freeze_finished_;
   FreezeFileWriter freeze_file_writer_;
+  std::unique_ptr<GraphRenderer> graph_renderer_;
   std::string graph_filter_;
+  // The Graph panel's node rows for graph_filter_shown_ over the graph of
+  // graph_filter_graph_ (document id, generation, graph).
+  std::string graph_filter_shown_;
+  std::tuple<int, int, const graph::Graph*> graph_filter_graph_{0, 0, nullptr};
+  std::vector<int> graph_filter_rows_;
   bool show_graph_panel_ = false;
+  bool show_graph_view_ = false;
+  std::map<int, std::unique_ptr<GraphView>> graph_views_;  // by document id
+  // Views dropped this frame: ImGui's render pass may still call their
+  // renderer callbacks, so they die at the next Draw.
+  std::vector<std::unique_ptr<GraphView>> retired_graph_views_;
   CommandQueue commands_;
   Log log_;
   std::unique_ptr<VariablesView> variables_view_;

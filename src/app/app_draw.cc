@@ -1,11 +1,14 @@
 // App::Draw: the window layout. One full-viewport window: a tab per
 // document, the checkpoint bar, variables (left) and values (right) side by
 // side, the log below, a status line with the read progress at the bottom.
+// A document with a graph has two modes: "Checkpoint" (those panes) and
+// "Graph view" (the canvas with its inspector, app_graph_view.cc).
 #include <algorithm>
 #include <cmath>
 
 #include "app/app.h"
 #include "app/format_units.h"
+#include "app/graph_view.h"
 #include "app/log_view.h"
 #include "app/value_view.h"
 #include "app/variables_view.h"
@@ -21,6 +24,8 @@ void App::Draw() {
                                  ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
                                  ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("ckptview", nullptr, flags);
+  retired_graph_views_.clear();  // last frame's render pass is over
+  PollFileFreeze();
 
   const float status_h = ImGui::GetFrameHeightWithSpacing();
   const float log_h = std::floor(std::max(90.0f, vp->WorkSize.y * 0.2f));
@@ -39,38 +44,23 @@ void App::Draw() {
       if (ImGui::BeginTabItem(tab.c_str(), &open, tf)) {
         if (tab_bar_active_ == active_document_) active_document_ = doc->id;  // the user picked this tab
         DrawDocumentBar(*doc);
-        if (ImGui::BeginTable("layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
-          ImGui::TableSetupColumn("variables", ImGuiTableColumnFlags_WidthStretch, 0.45f);
-          ImGui::TableSetupColumn("values", ImGuiTableColumnFlags_WidthStretch, 0.55f);
-          ImGui::TableNextRow();
-          ImGui::TableNextColumn();
-          ImGui::BeginChild("variables_pane", ImVec2(0, 0), false);
-          variables_view_->Draw(*doc, selected_, commands_);
-          ImGui::EndChild();
-          ImGui::TableNextColumn();
-          ImGui::BeginChild("value_pane", ImVec2(0, 0), false);
-          // With a graph, the right pane has two tabs: the values and the Graph panel.
-          const bool has_graph = doc->model && doc->model->graph;
-          bool values_tab = !has_graph;
-          if (has_graph && ImGui::BeginTabBar("panes")) {
-            if (ImGui::BeginTabItem("Values")) {
-              values_tab = true;
-              ImGui::EndTabItem();
-            }
-            const ImGuiTabItemFlags graph_flags = show_graph_panel_ ? ImGuiTabItemFlags_SetSelected : 0;
-            if (doc->id == active_document_) show_graph_panel_ = false;
-            if (ImGui::BeginTabItem("Graph", nullptr, graph_flags)) {
-              DrawGraphPanel(*doc);
-              ImGui::EndTabItem();
-            }
-            ImGui::EndTabBar();
+        const bool has_graph = doc->model && doc->model->graph;
+        if (has_graph && ImGui::BeginTabBar("modes")) {
+          const bool here = doc->id == active_document_;
+          const ImGuiTabItemFlags ckpt_flags = here && show_graph_panel_ ? ImGuiTabItemFlags_SetSelected : 0;
+          const ImGuiTabItemFlags view_flags = here && show_graph_view_ ? ImGuiTabItemFlags_SetSelected : 0;
+          if (here) show_graph_view_ = false;
+          if (ImGui::BeginTabItem("Checkpoint", nullptr, ckpt_flags)) {
+            DrawCheckpointPanes(*doc);
+            ImGui::EndTabItem();
           }
-          if (values_tab) {
-            if (selected_.document == doc->id) value_view_->Draw(selected_, commands_);
-            else ImGui::TextDisabled("Select a variable to see its values.");
+          if (ImGui::BeginTabItem("Graph view", nullptr, view_flags)) {
+            DrawGraphView(*doc);
+            ImGui::EndTabItem();
           }
-          ImGui::EndChild();
-          ImGui::EndTable();
+          ImGui::EndTabBar();
+        } else if (!has_graph) {
+          DrawCheckpointPanes(*doc);
         }
         ImGui::EndTabItem();
       }
@@ -88,6 +78,44 @@ void App::Draw() {
   ImGui::End();
 
   for (const Command& c : commands_.TakeAll()) Execute(c);
+}
+
+// The checkpoint's panes: variables on the left; on the right the values
+// and, with a graph, the Graph panel (outputs, freeze).
+void App::DrawCheckpointPanes(Document& doc) {
+  if (ImGui::BeginTable("layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+    ImGui::TableSetupColumn("variables", ImGuiTableColumnFlags_WidthStretch, 0.45f);
+    ImGui::TableSetupColumn("values", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::BeginChild("variables_pane", ImVec2(0, 0), false);
+    variables_view_->Draw(doc, selected_, commands_);
+    ImGui::EndChild();
+    ImGui::TableNextColumn();
+    ImGui::BeginChild("value_pane", ImVec2(0, 0), false);
+    // With a graph, the right pane has two tabs: the values and the Graph panel.
+    const bool has_graph = doc.model && doc.model->graph;
+    bool values_tab = !has_graph;
+    if (has_graph && ImGui::BeginTabBar("panes")) {
+      if (ImGui::BeginTabItem("Values")) {
+        values_tab = true;
+        ImGui::EndTabItem();
+      }
+      const ImGuiTabItemFlags graph_flags = show_graph_panel_ ? ImGuiTabItemFlags_SetSelected : 0;
+      if (doc.id == active_document_) show_graph_panel_ = false;
+      if (ImGui::BeginTabItem("Graph", nullptr, graph_flags)) {
+        DrawGraphPanel(doc);
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+    if (values_tab) {
+      if (selected_.document == doc.id) value_view_->Draw(selected_, commands_);
+      else ImGui::TextDisabled("Select a variable to see its values.");
+    }
+    ImGui::EndChild();
+    ImGui::EndTable();
+  }
 }
 
 void App::DrawEmptyState() {

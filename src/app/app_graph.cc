@@ -1,6 +1,9 @@
 // The App's graph side: opening the graph with the checkpoint, the Graph
 // panel (nodes, outputs, kept-node count) and freezing through the read queue.
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <tuple>
 #include <utility>
 
 #include "app/app.h"
@@ -14,6 +17,7 @@
 namespace ckptview::app {
 
 void App::OpenGraphOf(Document& doc) {
+  RetireGraphView(doc.id);  // it points into the model
   doc.model.reset();
   doc.suggested_outputs.clear();
   doc.freeze_outputs.clear();
@@ -106,7 +110,23 @@ Status App::StartFreeze(std::vector<std::string> outputs, int document) {
   return freeze_.state == FreezeState::State::kFailed ? Status::Error(freeze_.error) : Status::Ok();
 }
 
-Status App::FreezeToPath(const std::string& path, std::vector<std::string> outputs, int document) {
+// Runs the file writer on a thread of its own; PollFileFreeze takes up the result.
+struct FileFreezeTask {
+  std::thread thread;
+  std::atomic<uint64_t> bytes{0};   // written so far (the writer's progress)
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> finished{false};
+  Status status;                    // the writer's result, set before `finished`
+  uint64_t bytes_written = 0;
+
+  ~FileFreezeTask() { Stop(); }
+  void Stop() {
+    cancel = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+Status App::StartFreezeToPath(const std::string& path, std::vector<std::string> outputs, int document) {
   Document* doc = FindDocument(document >= 0 ? document : active_document_);
   if (!freeze_file_writer_) return Status::Error("freeze: this platform does not write files");
   CKPT_RETURN_IF_ERROR(PlanFreeze(doc, std::move(outputs)));
@@ -115,16 +135,45 @@ Status App::FreezeToPath(const std::string& path, std::vector<std::string> outpu
     EndFreeze(FreezeState::State::kFailed, "freeze: no output file given");
     return Status::Error(freeze_.error);
   }
-  uint64_t bytes = 0;
-  Status s = freeze_file_writer_(*freeze_.job, *doc->source, target, &bytes);
-  if (!s.ok()) {
-    EndFreeze(FreezeState::State::kFailed, "freeze: " + target + ": " + s.message());
-    return Status::Error(freeze_.error);
-  }
-  freeze_.bytes_written = bytes;
-  log_.Info(doc->label + ": wrote " + target);
-  EndFreeze(FreezeState::State::kDone, "");
+  freeze_.path = target;
+  auto task = std::make_shared<FileFreezeTask>();
+  // The job and the document's source outlive the thread: EndFreeze (also on
+  // cancel, close and destruction) stops it before releasing either.
+  task->thread = std::thread([t = task.get(), writer = freeze_file_writer_, job = freeze_.job.get(),
+                              source = doc->source.get(), target] {
+    uint64_t bytes = 0;
+    t->status = writer(*job, *source, target, &bytes, [t](uint64_t so_far) {
+      t->bytes = so_far;
+      return !t->cancel;
+    });
+    t->bytes_written = bytes;
+    t->finished = true;
+  });
+  freeze_.file_task = std::move(task);
   return Status::Ok();
+}
+
+Status App::FreezeToPath(const std::string& path, std::vector<std::string> outputs, int document) {
+  CKPT_RETURN_IF_ERROR(StartFreezeToPath(path, std::move(outputs), document));
+  freeze_.file_task->thread.join();
+  PollFileFreeze();
+  return freeze_.state == FreezeState::State::kDone ? Status::Ok() : Status::Error(freeze_.error);
+}
+
+void App::PollFileFreeze() {
+  FileFreezeTask* task = freeze_.file_task.get();
+  if (!task || freeze_.state != FreezeState::State::kRunning) return;
+  freeze_.bytes_written = task->bytes;
+  if (!task->finished) return;
+  if (task->thread.joinable()) task->thread.join();
+  if (!task->status.ok()) {
+    if (task->cancel) return EndFreeze(FreezeState::State::kCancelled, "");
+    return EndFreeze(FreezeState::State::kFailed, "freeze: " + freeze_.path + ": " + task->status.message());
+  }
+  freeze_.bytes_written = task->bytes_written;
+  const Document* doc = FindDocument(freeze_.document);
+  log_.Info((doc ? doc->label : std::string("?")) + ": wrote " + freeze_.path);
+  EndFreeze(FreezeState::State::kDone, "");
 }
 
 void App::ContinueFreeze() {
@@ -149,6 +198,8 @@ void App::ContinueFreeze() {
 
 void App::EndFreeze(FreezeState::State state, std::string error) {
   freeze_.state = state;
+  if (freeze_.file_task) freeze_.file_task->Stop();  // before the job it runs goes
+  freeze_.file_task.reset();
   freeze_.job.reset();
   if (freeze_.request_id) reads_.Cancel(freeze_.request_id);
   freeze_.request_id = 0;
@@ -203,7 +254,7 @@ void App::DrawGraphPanel(Document& doc) {
     ImGui::InputTextWithHint("##freeze_path", "output file", &doc.freeze_path);
     ImGui::SameLine();
     ImGui::BeginDisabled(doc.freeze_outputs.empty() || doc.freeze_path.empty());
-    if (ImGui::Button("Freeze to file")) FreezeToPath("", {}, doc.id);
+    if (ImGui::Button("Freeze to file")) StartFreezeToPath("", {}, doc.id);
     ImGui::EndDisabled();
   } else {
     ImGui::BeginDisabled(doc.freeze_outputs.empty());
@@ -220,11 +271,18 @@ void App::DrawGraphPanel(Document& doc) {
 
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##graph_filter", "search nodes", &graph_filter_);
-  std::vector<int> rows;
-  for (int i = 0; i < g.num_nodes(); ++i)
-    if (graph_filter_.empty() || g.name(i).find(graph_filter_) != std::string::npos ||
-        g.op(i).find(graph_filter_) != std::string::npos)
-      rows.push_back(i);
+  // Matching walks every node: only when the filter or the graph changes.
+  const std::tuple<int, int, const graph::Graph*> shown_graph{doc.id, doc.generation, &g};
+  if (graph_filter_shown_ != graph_filter_ || graph_filter_graph_ != shown_graph) {
+    graph_filter_shown_ = graph_filter_;
+    graph_filter_graph_ = shown_graph;
+    graph_filter_rows_.clear();
+    for (int i = 0; i < g.num_nodes(); ++i)
+      if (graph_filter_.empty() || g.name(i).find(graph_filter_) != std::string::npos ||
+          g.op(i).find(graph_filter_) != std::string::npos)
+        graph_filter_rows_.push_back(i);
+  }
+  const std::vector<int>& rows = graph_filter_rows_;
   ImGui::BeginChild("graph_nodes", ImVec2(0, 0), false);
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));

@@ -102,6 +102,8 @@ std::string App::ReportJson() const {
       j.Key("kept_nodes").Int(doc->kept_nodes);
       j.EndObject();
     }
+    j.Key("graph_view");
+    WriteGraphViewReport(j);
     const FreezeState& f = freeze_;
     static const char* kStates[] = {"none", "running", "done", "failed", "cancelled"};
     j.Key("freeze").BeginObject();

@@ -29,6 +29,7 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "render/gl_graph_renderer.h"
 
 namespace ckptview::platform {
 namespace {
@@ -204,9 +205,19 @@ int Run(int argc, char** argv) {
   app::ConfigureImGui();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  // The graph view's GL side. Without it (a shader the driver rejects) the
+  // app still runs; the graph view just draws nothing, and the log says why.
+  if (auto renderer = render::GlGraphRenderer::Create(); renderer.ok()) {
+    app.SetGraphRenderer(std::move(renderer).value());
+  } else {
+    std::fprintf(stderr, "ckptview-desktop: %s\n", renderer.status().message().c_str());
+    app.log().Error(renderer.status().message());
+  }
 
   app.SetFreezeFileWriter([](graph::FreezeJob& job, formats::FileSource& source, const std::string& path,
-                              uint64_t* bytes) { return graph::FreezeToFile(job, source, path, bytes); });
+                              uint64_t* bytes, const app::App::FreezeProgress& progress) {
+    return graph::FreezeToFile(job, source, path, bytes, progress);
+  });
   OpenPaths(app, o.paths);
   if (!o.select.empty()) app.Select(o.select);
   int freeze_failed = 0;
@@ -258,6 +269,7 @@ int Run(int argc, char** argv) {
   }
 
   if (o.report) std::printf("%s\n", app.ReportJson().c_str());
+  app.SetGraphRenderer(nullptr);  // its GL objects go while the context is current
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

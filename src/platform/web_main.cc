@@ -13,6 +13,7 @@
 #include <emscripten/html5.h>
 #include <GLFW/glfw3.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -27,6 +28,8 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "render/gl_graph_renderer.h"
+#include "synthetic_scene.h"  // bench/graphview: the frame-time benchmark hook below
 
 namespace ckptview::platform {
 namespace {
@@ -44,6 +47,17 @@ EM_JS(void, JsFreezeDone, (const char* state), { Module.ckptFreezeDone(UTF8ToStr
 EM_JS(void, JsFatal, (const char* message), { Module.ckptFatal(UTF8ToString(message)); });
 EM_JS(int, JsCanvasWidth, (), { return Module.canvas.clientWidth | 0; });
 EM_JS(int, JsCanvasHeight, (), { return Module.canvas.clientHeight | 0; });
+// Whether the current WebGL context renders in software (SwiftShader,
+// llvmpipe), from WEBGL_debug_renderer_info when the browser exposes it.
+EM_JS(int, JsSoftwareWebGl, (), {
+  try {
+    const ext = GLctx.getExtension('WEBGL_debug_renderer_info');
+    const name = ext ? String(GLctx.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : "";
+    return /SwiftShader|llvmpipe|softpipe|software/i.test(name) ? 1 : 0;
+  } catch (e) {
+    return 0;
+  }
+});
 
 struct PendingOpen {
   std::string label;
@@ -238,7 +252,140 @@ EMSCRIPTEN_KEEPALIVE const char* ckpt_report() {
   return g->report.c_str();
 }
 
+
+// ---- Graph view API (web/main.js window.ckptview.graph*) --------------------------
+// For drivers and tests; the same actions as the graph view's mouse, keys and
+// panels. `document` -1 is the active one. Each returns "" on success, else
+// the error; the pointer stays valid until the next graph call.
+static std::string g_graph_result;
+static const char* GraphResult(const ckptview::Status& status) {
+  g_graph_result = status.ok() ? "" : status.message();
+  if (g_graph_result.empty() && !status.ok()) g_graph_result = "failed";
+  ckptview::platform::PumpReads();
+  return g_graph_result.c_str();
+}
+
+// Brings the graph view to the front (it lays out on first use).
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_show(int document) {
+  if (document >= 0) g->app.SetActiveDocument(document);
+  g->app.ShowGraphView();
+  return GraphResult(g->app.GraphViewOf(document) ? ckptview::Status::Ok()
+                                                  : ckptview::Status::Error("this document has no graph"));
+}
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_expand(const char* path, int expanded, int document) {
+  return GraphResult(g->app.GraphExpand(path, expanded != 0, document));
+}
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_search(const char* query, int document) {
+  return GraphResult(g->app.GraphSearch(query, document));
+}
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_next(int forward, int document) {
+  return GraphResult(g->app.GraphNextHit(forward != 0, document));
+}
+// Selects and centres a node; a bound variable starts loading (JS waits for
+// the read id in ckpt_graph_read_id, as ckpt_select returns it).
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_select(const char* name, int document) {
+  return GraphResult(g->app.GraphSelect(name, document));
+}
+EMSCRIPTEN_KEEPALIVE int ckpt_graph_read_id() {
+  const auto& s = g->app.selected();
+  return s.state == ckptview::app::SelectedValue::State::kLoading ? s.request_id : 0;
+}
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_fit(int document) { return GraphResult(g->app.GraphFit(document)); }
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_open_function(const char* name, int document) {
+  return GraphResult(g->app.GraphOpenFunction(name, document));
+}
+EMSCRIPTEN_KEEPALIVE const char* ckpt_graph_back(int document) { return GraphResult(g->app.GraphBack(document)); }
+// ---- End of the graph view API ---------------------------------------------------
+
 }  // extern "C"
+
+// ==== Graph view frame-time benchmark (H1: bench/graphview/browser_frames.mjs) ====
+// Not used by the page itself. Draws a synthetic ~N-op training graph, laid
+// out fully expanded and built into a scene the way the app does
+// (bench/graphview/synthetic_scene.h, the same scene as the native
+// frame_bench), with the App's GraphRenderer over the whole canvas. JS calls
+// these through Module.ccall; see browser_frames.mjs.
+namespace ckptview::platform {
+namespace {
+struct GraphBench {
+  std::unique_ptr<bench::SyntheticScene> synthetic;
+  app::GraphScene empty;
+  std::string info;
+};
+GraphBench* g_bench = nullptr;
+}  // namespace
+}  // namespace ckptview::platform
+
+extern "C" {
+
+// Builds the scene; returns its visible boxes (-1 on error, logged).
+EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_load(int target_nodes) {
+  using ckptview::platform::g_bench;
+  if (!g_bench) g_bench = new ckptview::platform::GraphBench();
+  auto made = ckptview::bench::MakeSyntheticScene(target_nodes);
+  if (!made.ok()) {
+    g->app.log().Error(made.status().message());
+    return -1;
+  }
+  g_bench->synthetic = std::move(made).value();
+  return g_bench->synthetic->visible_nodes;
+}
+
+// JSON: sizes of the loaded scene and how long it took to make.
+EMSCRIPTEN_KEEPALIVE const char* ckpt_bench_graph_info() {
+  using ckptview::platform::g_bench;
+  if (!g_bench || !g_bench->synthetic) return "null";
+  const auto& s = *g_bench->synthetic;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"ops\":%d,\"visible\":%d,\"edges\":%zu,\"rects\":%zu,\"segments\":%zu,\"arrows\":%zu,"
+                "\"glyphs\":%zu,\"layout_ms\":%.1f,\"scene_ms\":%.1f,\"width\":%.0f,\"height\":%.0f,"
+                "\"software_webgl\":%d}",
+                s.graph->num_nodes(), s.visible_nodes, s.layout.edges.size(), s.scene.rects.size(),
+                s.scene.segments.size(), s.scene.arrows.size(), s.scene.glyphs.size(), s.layout_ms, s.scene_ms,
+                s.scene.max_x - s.scene.min_x, s.scene.max_y - s.scene.min_y, ckptview::platform::JsSoftwareWebGl());
+  g_bench->info = buf;
+  return g_bench->info.c_str();
+}
+
+// Draws the loaded scene (empty: the empty scene, the baseline) over the
+// whole canvas at `scale` (<= 0: fit all, centred; else around a node in the
+// middle of the graph, as frame_bench does), with labels from
+// `label_min_px` on screen; waits for the GPU (a 1-pixel read) and returns
+// the milliseconds taken. -1 without a renderer or a scene.
+EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, double label_min_px) {
+  using ckptview::platform::g_bench;
+  ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
+  if (!renderer || !g_bench || !g_bench->synthetic) return -1;
+  const ckptview::app::GraphScene& scene = empty ? g_bench->empty : g_bench->synthetic->scene;
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(g->window, &w, &h);
+  ckptview::app::GraphViewport v;
+  v.w = static_cast<float>(w), v.h = static_cast<float>(h), v.framebuffer_height = static_cast<float>(h);
+  // Fit all: centred on the bounds; zoomed in: around a node in the middle.
+  const auto& synthetic = *g_bench->synthetic;
+  const auto& full = synthetic.scene;
+  v.center_x = scale > 0 ? synthetic.focus_x : 0.5f * (full.min_x + full.max_x);
+  v.center_y = scale > 0 ? synthetic.focus_y : 0.5f * (full.min_y + full.max_y);
+  v.scale = scale > 0 ? static_cast<float>(scale) : ckptview::bench::FitScale(full, v.w, v.h);
+  v.label_min_px = static_cast<float>(label_min_px);
+  v.background = 0xFF1C1A18;
+  const double t0 = emscripten_get_now();
+  renderer->Draw(scene, v);  // into the canvas (nothing binds other framebuffers)
+  unsigned char pixel[4];
+  glReadPixels(0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, pixel);
+  return emscripten_get_now() - t0;
+}
+
+// Stops (1) or restarts (0) the app's own frames, so a screenshot shows
+// only the benchmark's drawing.
+EMSCRIPTEN_KEEPALIVE void ckpt_bench_pause(int pause) {
+  if (pause) emscripten_pause_main_loop();
+  else emscripten_resume_main_loop();
+}
+
+}  // extern "C"
+// ==== end of the graph view benchmark ====
 
 int main() {
   using namespace ckptview;
@@ -274,6 +421,18 @@ int main() {
   app::ConfigureImGui();
   ImGui_ImplGlfw_InitForOpenGL(g->window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  // The graph view's GL side. Without it (a shader WebGL rejects) the page
+  // still runs; the graph view just draws nothing, and the log says why.
+  // Software WebGL (SwiftShader: headless Chromium, machines without a GPU)
+  // runs instanced draws one instance at a time; it gets plain draws.
+  render::GlGraphRendererOptions renderer_options;
+  renderer_options.expand_instances = platform::JsSoftwareWebGl() != 0;
+  if (auto renderer = render::GlGraphRenderer::Create(renderer_options); renderer.ok()) {
+    g->app.SetGraphRenderer(std::move(renderer).value());
+  } else {
+    std::fprintf(stderr, "ckptview: %s\n", renderer.status().message().c_str());
+    g->app.log().Error(renderer.status().message());
+  }
 
   emscripten_set_main_loop(platform::Frame, 0, false);
   return 0;

@@ -4,10 +4,13 @@
 // w1 and w2 are Consts holding the checkpoint's values.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 #include "formats/disk_file_source.h"
@@ -161,7 +164,9 @@ TEST(FreezeAppTest, FreezeToPathWritesTheFile) {
   ASSERT_TRUE(disk.ok());
   std::shared_ptr<formats::FileSource> disk_source = std::move(disk).value();
   app.SetFreezeFileWriter([disk_source](graph::FreezeJob& job, formats::FileSource&, const std::string& path,
-                                        uint64_t* bytes) { return graph::FreezeToFile(job, *disk_source, path, bytes); });
+                                        uint64_t* bytes, const App::FreezeProgress& progress) {
+    return graph::FreezeToFile(job, *disk_source, path, bytes, progress);
+  });
   const fs::path out = fs::temp_directory_path() / ("ckptview_freeze_app_" + std::to_string(::getpid()) + ".pb");
   ASSERT_TRUE(app.FreezeToPath(out.string(), {"w1", "w2"}).ok()) << app.freeze().error;
   EXPECT_EQ(app.freeze().state, FreezeState::State::kDone);
@@ -174,6 +179,44 @@ TEST(FreezeAppTest, FreezeToPathWritesTheFile) {
   ASSERT_EQ(g.node_size(), 2);
   EXPECT_EQ(g.node(1).op(), "Const");
   fs::remove(out);
+}
+
+// The desktop's Freeze button: the file is written on a worker thread while
+// frames go on; progress shows and Cancel stops it with nothing written. The
+// writer here blocks until told to stop, so the cancel is deterministic.
+TEST(FreezeAppTest, FreezeToPathRunsInTheBackgroundAndCancels) {
+  App app;
+  ASSERT_TRUE(app.Open(TutorialSource(), "ckpts").ok());
+  std::atomic<bool> release{false};
+  app.SetFreezeFileWriter([&release](graph::FreezeJob&, formats::FileSource&, const std::string&, uint64_t*,
+                                     const App::FreezeProgress& progress) {
+    for (uint64_t n = 1; progress(n); ++n) {
+      if (release) return Status::Ok();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Status::Error("cancelled by the app");
+  });
+  ASSERT_TRUE(app.StartFreezeToPath("/nonexistent/out.pb", {"w1", "w2"}).ok());
+  EXPECT_EQ(app.freeze().state, FreezeState::State::kRunning);
+  EXPECT_TRUE(app.busy());
+  while (app.freeze().bytes_written < 3) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    app.PollFileFreeze();
+  }
+  EXPECT_EQ(app.freeze().state, FreezeState::State::kRunning);
+  app.CancelFreeze();
+  EXPECT_EQ(app.freeze().state, FreezeState::State::kCancelled);
+  EXPECT_FALSE(app.busy());
+
+  // Let through, it finishes on a later poll.
+  release = true;
+  ASSERT_TRUE(app.StartFreezeToPath("/nonexistent/out.pb", {"w1", "w2"}).ok());
+  for (int i = 0; i < 5000 && app.freeze().state == FreezeState::State::kRunning; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    app.PollFileFreeze();
+  }
+  EXPECT_EQ(app.freeze().state, FreezeState::State::kDone) << app.freeze().error;
+  EXPECT_FALSE(app.busy());
 }
 
 TEST(FreezeAppTest, GraphPanelDrawsHeadless) {

@@ -395,10 +395,12 @@ await check('screenshot shows the rendered UI with values (not blank)', async ()
 await check('typing in the canvas filters the variables table (real input through GLFW to ImGui)', async () => {
   await page.evaluate((id) => window.ckptview.select('w1', id), demoDocId);
   await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
-  // The filter box is the first widget under the document bar (see the screenshot).
+  // The filter box is the first widget under the document bar and, for a
+  // document with a graph (the demo has its .meta), the Checkpoint / Graph
+  // view tabs (see the screenshot).
   // Input reaches ImGui once per frame (software WebGL here: ~30 fps), so
   // give the click and each key a few frames.
-  await page.locator('#canvas').click({ position: { x: 150, y: 60 } });
+  await page.locator('#canvas').click({ position: { x: 150, y: 84 } });
   await page.evaluate(() => new Promise((r) => setTimeout(r, 150)));
   await page.keyboard.type('w2', { delay: 80 });
   await page.waitForFunction(() => window.ckptview.report().variables_view.filter === 'w2', null, { timeout: 5000 })
@@ -580,6 +582,61 @@ await check('open graphs/tutorial/ckpts through the file input and freeze w1, w2
   assert(saved && fs.statSync(saved).size === result.bytes, `downloaded ${saved && fs.statSync(saved).size} bytes`);
   const bad = await page.evaluate((id) => window.ckptview.freeze(['no_such_node'], id).then(() => 'resolved', (e) => String(e)), tutorialId);
   assert(/no_such_node/.test(bad), `a bad output: ${bad}`);
+});
+
+await check('graph view: a training graph lays out, a scope collapses and expands, search and select a variable, the canvas draws', async () => {
+  // A real TF1 training graph (the shared corpus) when present, else the conv fixture.
+  const real = path.resolve(root, '..', 'shared', 'realdata', 'ipo-widedeep-estimator');
+  const dir = fs.existsSync(real) ? real : path.join(fixtures, 'graphs', 'conv');
+  const count = (await report()).documents.length;
+  const opened = page.waitForFunction((n) => window.ckptview.report().documents.length > n, count);
+  await page.setInputFiles('#file-input', dir);
+  await opened;
+  const docId = (await report()).documents.at(-1).id;
+  let r = await page.evaluate((id) => window.ckptview.graphShow(id), docId);
+  let v = r.graph_view;
+  assert(v && v.visible_nodes > 10 && v.visible_edges > 5 && v.scene.rects >= v.visible_nodes && v.scene.glyphs > 0,
+    `graph_view ${JSON.stringify(v)}`);
+  assert(v.expanded.length > 0, `nothing expanded: ${JSON.stringify(v)}`);
+  // Collapse the first open scope, then open it again.
+  const scope = v.expanded[0];
+  r = await page.evaluate((p) => window.ckptview.graphExpand(p, false), scope);
+  assert(!r.graph_view.expanded.includes(scope) && r.graph_view.visible_nodes < v.visible_nodes &&
+    r.graph_view.scene.version > v.scene.version, `after collapsing ${scope}: ${JSON.stringify(r.graph_view)}`);
+  r = await page.evaluate((p) => window.ckptview.graphExpand(p, true), scope);
+  assert(r.graph_view.expanded.includes(scope) && r.graph_view.visible_nodes === v.visible_nodes,
+    `after expanding ${scope}: ${JSON.stringify(r.graph_view)}`);
+  // Search (regex), step to the next hit, a bad pattern is an error.
+  r = await page.evaluate(() => window.ckptview.graphSearch('MatMul|Conv2D'));
+  const hits = r.graph_view.search.hits;
+  assert(hits > 0 && r.graph_view.search.current === 0, `search ${JSON.stringify(r.graph_view.search)}`);
+  r = await page.evaluate(() => window.ckptview.graphNext());
+  assert(r.graph_view.search.current === (hits > 1 ? 1 : 0) && r.graph_view.selected === r.graph_view.search.current_node,
+    `next ${JSON.stringify(r.graph_view)}`);
+  const bad = await page.evaluate(() => window.ckptview.graphSearch('(').then(() => 'resolved', (e) => String(e)));
+  assert(/bad regular expression/.test(bad), `bad regex: ${bad}`);
+  // Select a variable node: its checkpoint values load.
+  // (The estimator's variables are partitioned: node part_0 reads the slice of its checkpoint key.)
+  const [node, key] = dir === real ? ['dnn/hiddenlayer_0/kernel/part_0', 'dnn/hiddenlayer_0/kernel']
+    : ['conv1/weights', 'conv1/weights'];
+  r = await page.evaluate((name) => window.ckptview.graphSelect(name), node);
+  assert(r.graph_view.selected === node && r.value_view && r.value_view.state === 'loaded' && r.value_view.key === key,
+    `select ${node}: ${JSON.stringify(r.value_view)}`);
+  await page.evaluate(() => window.ckptview.graphFit());
+  await page.evaluate(() => new Promise((res) => setTimeout(res, 500)));
+  // The graph canvas (left of the side panel, above the log) is drawn: many colours, not flat.
+  const box = await page.locator('#canvas').boundingBox();
+  const png = await page.screenshot({ clip: { x: box.x + box.width * 0.05, y: box.y + box.height * 0.2,
+    width: box.width * 0.5, height: box.height * 0.4 } });
+  fs.writeFileSync(path.join(shotsDir, 'graph-view.png'), png);
+  fs.writeFileSync(path.join(shotsDir, 'graph-view-page.png'), await page.locator('#canvas').screenshot());
+  const s = imageSummary(png);
+  const g = (await report()).graph_view;
+  console.log(`# graph view ${path.basename(dir)}: ${g.nodes} nodes, ${g.visible_nodes} boxes, ${g.scene.rects} rects, ` +
+    `${g.scene.segments} segments, ${g.scene.glyphs} glyphs, open ${g.open_ms.toFixed(0)} ms, renderer ${g.renderer}; ` +
+    `graph area ${s.colours} colours, variance ${s.variance.toFixed(1)}; frames ${frameSummary(await frameTimes(60))}`);
+  assert(g.renderer, 'no graph renderer on the page');
+  assert(s.colours >= 16 && s.variance > 20, `graph area: ${s.colours} colours, variance ${s.variance}`);
 });
 
 await check('no request left the page\'s origin; every request was served', async () => {

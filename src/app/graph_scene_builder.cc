@@ -1,0 +1,217 @@
+#include "app/graph_scene_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "app/graph_font.h"
+#include "app/graph_style.h"
+
+namespace ckptview::app {
+namespace {
+
+namespace gl = graph::layout;
+namespace colors = graph_colors;
+
+constexpr int kSplineSteps = 8;  // samples per cubic piece: smooth at the zooms labels are readable
+
+std::string ShortName(const std::string& id) {
+  const size_t slash = id.rfind('/');
+  return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+class SceneBuilder {
+ public:
+  SceneBuilder(const SceneInputs& in, GraphScene* scene) : in_(in), r_(*in.layout), scene_(scene) {}
+
+  void Build() {
+    scene_->rects.clear();
+    scene_->segments.clear();
+    scene_->arrows.clear();
+    scene_->glyphs.clear();
+    scene_->label_height = kGraphLabelHeight;
+    scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
+    for (const gl::PlacedGroup& g : r_.groups) AddGroupFrame(g);
+    for (const gl::PlacedNode& n : r_.nodes) AddBox(n);
+    for (const gl::Stub& s : r_.stubs) AddStub(s);
+    for (const gl::RoutedEdge& e : r_.edges) AddEdge(e);
+    ComputeBounds();
+  }
+
+ private:
+  uint8_t NodeMarks(int32_t node) const {
+    const auto* m = in_.node_marks;
+    return m && node >= 0 && node < static_cast<int32_t>(m->size()) ? (*m)[node] : 0;
+  }
+  uint8_t GroupMarks(int32_t group) const {
+    const auto* m = in_.group_marks;
+    return m && group >= 0 && group < static_cast<int32_t>(m->size()) ? (*m)[group] : 0;
+  }
+  uint8_t PlacedMarks(const gl::PlacedNode& n) const {
+    return n.kind == gl::ItemKind::kNode ? NodeMarks(n.item) : GroupMarks(n.item);
+  }
+  bool Dimmed(uint8_t marks) const { return in_.dim_unkept && !(marks & kMarkKept); }
+
+  uint32_t NodeColor(int32_t node) const {
+    if (!in_.graph || node < 0 || node >= in_.graph->num_nodes()) return OpFamilyColor(OpFamily::kOther);
+    if (in_.color_mode == GraphColorMode::kDevice) return DeviceColor(in_.graph->node(node).def->device());
+    return OpFamilyColor(OpFamilyOf(in_.graph->op(node)));
+  }
+
+  uint32_t GroupColor(int32_t group) const {
+    const gl::HierarchyGroup& g = in_.hierarchy->groups[group];
+    // A series holds copies of one op structure: show its first member's colour.
+    if (g.kind == gl::ItemKind::kSeries && !g.children.empty() && !in_.hierarchy->IsGroupItem(g.children[0]))
+      return MixColor(NodeColor(g.children[0]), colors::kCollapsedFill, 0.35f);
+    return colors::kCollapsedFill;
+  }
+
+  void SetBorder(uint8_t marks, SceneRect* rect) const {
+    if (marks & kMarkSelected) {
+      rect->border = colors::kSelected, rect->border_px = 3;
+    } else if (marks & kMarkCurrentHit) {
+      rect->border = colors::kCurrentHit, rect->border_px = 3;
+    } else if (marks & kMarkHit) {
+      rect->border = colors::kHit, rect->border_px = 2;
+    }
+  }
+
+  void AddGroupFrame(const gl::PlacedGroup& g) {
+    const uint8_t marks = GroupMarks(g.group);
+    SceneRect rect{g.x, g.y, g.w, g.h, colors::kGroupFill, colors::kGroupBorder, 1, 6};
+    // No selection border on open frames: the selected box inside shows it.
+    if (Dimmed(marks)) rect.fill = WithAlpha(rect.fill, 0x08);
+    else if (marks & kMarkHit) rect.border = WithAlpha(colors::kHit, 0x90);
+    scene_->rects.push_back(rect);
+    const gl::HierarchyGroup& hg = in_.hierarchy->groups[g.group];
+    const std::string text = hg.name + "  (" + std::to_string(hg.num_nodes) + ")";
+    AddLabel(text, g.x - 0.5f * g.w + 6, g.y - 0.5f * g.h + 5, kGraphLabelHeight, g.w - 12,
+             Dimmed(marks) ? WithAlpha(colors::kGroupLabel, 0x60) : colors::kGroupLabel, false);
+  }
+
+  void AddBox(const gl::PlacedNode& n) {
+    const uint8_t marks = PlacedMarks(n);
+    const bool is_node = n.kind == gl::ItemKind::kNode;
+    uint32_t fill = is_node ? NodeColor(n.item) : GroupColor(n.item);
+    const bool dim = Dimmed(marks);
+    if (dim) fill = MixColor(fill, colors::kBackground, 0.75f);
+    const uint32_t label = dim ? WithAlpha(colors::kLabel, 0x50) : colors::kLabel;
+    if (n.kind == gl::ItemKind::kSeries) {
+      // A collapsed series reads as a stack of cards.
+      for (int k = 2; k >= 1; --k)
+        scene_->rects.push_back({n.x + 3.0f * k, n.y - 3.0f * k, n.w, n.h, MixColor(fill, colors::kBackground, 0.3f * k),
+                                 colors::kNodeBorder, 1, 4});
+    }
+    SceneRect rect{n.x, n.y, n.w, n.h, fill, colors::kNodeBorder, 1, is_node ? 3.0f : 5.0f};
+    SetBorder(marks, &rect);
+    scene_->rects.push_back(rect);
+    if (is_node) {
+      AddLabel(ShortName(n.id), n.x, n.y - 0.5f * kGraphLabelHeight, kGraphLabelHeight, n.w - 8, label, true);
+      return;
+    }
+    const gl::HierarchyGroup& hg = in_.hierarchy->groups[n.item];
+    const float line = kGraphLabelHeight;
+    AddLabel(hg.name, n.x, n.y - line - 1, line, n.w - 10, label, true);
+    AddLabel(std::to_string(hg.num_nodes) + " nodes", n.x, n.y + 2, line * 0.85f, n.w - 10,
+             WithAlpha(label, dim ? 0x40 : 0xB0), true);
+  }
+
+  void AddStub(const gl::Stub& s) {
+    uint32_t fill = s.hub >= 0 ? NodeColor(s.hub) : colors::kGroupBorder;
+    uint8_t marks = s.hub >= 0 ? NodeMarks(s.hub) : 0;
+    if (Dimmed(marks)) fill = MixColor(fill, colors::kBackground, 0.75f);
+    SceneRect rect{s.x, s.y, s.w, s.h, fill, 0, 0, 1};
+    SetBorder(marks & kMarkSelected, &rect);
+    scene_->rects.push_back(rect);
+  }
+
+  void AddEdge(const gl::RoutedEdge& e) {
+    if (e.num_points < 2 || e.first_point + e.num_points > r_.points.size()) return;
+    const uint8_t a = PlacedMarks(r_.nodes[e.src]), b = PlacedMarks(r_.nodes[e.dst]);
+    uint32_t color = e.control ? colors::kControlEdge : colors::kEdge;
+    float width = e.control ? 1.0f : std::min(4.0f, 1.2f + 0.6f * std::log2(static_cast<float>(e.count)));
+    if ((a | b) & kMarkSelected) color = colors::kSelectedEdge, width += 0.8f;
+    else if (Dimmed(a) || Dimmed(b)) color = WithAlpha(color, 0x30);
+    sampled_.clear();
+    const gl::Point* p = &r_.points[e.first_point];
+    if (r_.edge_style == gl::EdgeStyle::kSpline && e.num_points % 3 == 1) {
+      sampled_.push_back(p[0]);
+      for (uint32_t i = 0; i + 3 < e.num_points; i += 3) SampleCubic(p[i], p[i + 1], p[i + 2], p[i + 3]);
+    } else {
+      sampled_.assign(p, p + e.num_points);
+    }
+    for (size_t i = 0; i + 1 < sampled_.size(); ++i)
+      scene_->segments.push_back({sampled_[i].x, sampled_[i].y, sampled_[i + 1].x, sampled_[i + 1].y, color, width});
+    AddArrow(color);
+    if (e.count > 1) {
+      const gl::Point& mid = sampled_[sampled_.size() / 2];
+      AddLabel(std::to_string(e.count), mid.x + 3, mid.y - 0.4f * kGraphLabelHeight, kGraphLabelHeight * 0.8f, 60,
+               WithAlpha(colors::kLabel, 0xA0), false);
+    }
+  }
+
+  void SampleCubic(gl::Point p0, gl::Point c0, gl::Point c1, gl::Point p1) {
+    for (int k = 1; k <= kSplineSteps; ++k) {
+      const float t = static_cast<float>(k) / kSplineSteps, u = 1 - t;
+      const float b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
+      sampled_.push_back({b0 * p0.x + b1 * c0.x + b2 * c1.x + b3 * p1.x, b0 * p0.y + b1 * c0.y + b2 * c1.y + b3 * p1.y});
+    }
+  }
+
+  void AddArrow(uint32_t color) {
+    const gl::Point& tip = sampled_.back();
+    // The last sample far enough from the tip gives a stable direction.
+    for (size_t i = sampled_.size() - 1; i-- > 0;) {
+      const float dx = tip.x - sampled_[i].x, dy = tip.y - sampled_[i].y;
+      const float len = std::sqrt(dx * dx + dy * dy);
+      if (len < 1e-3f) continue;
+      scene_->arrows.push_back({tip.x, tip.y, dx / len, dy / len, 7, color});
+      return;
+    }
+  }
+
+  // Centred (`center`: x is the middle) or left-aligned label, cut to fit.
+  void AddLabel(const std::string& text, float x, float y, float height, float max_width, uint32_t color,
+                bool center) {
+    if (!in_.font || max_width <= 0) return;
+    const std::string fitted = FitLabel(*in_.font, text, height, max_width);
+    if (fitted.empty()) return;
+    if (center) x -= 0.5f * in_.font->Measure(fitted, height);
+    in_.font->AppendGlyphs(fitted, x, y, height, color, &scene_->glyphs);
+  }
+
+  void ComputeBounds() {
+    float x0 = 0, y0 = 0, x1 = r_.width, y1 = r_.height;
+    for (const SceneRect& r : scene_->rects) {
+      x0 = std::min(x0, r.x - 0.5f * r.w), x1 = std::max(x1, r.x + 0.5f * r.w);
+      y0 = std::min(y0, r.y - 0.5f * r.h), y1 = std::max(y1, r.y + 0.5f * r.h);
+    }
+    scene_->min_x = x0, scene_->min_y = y0, scene_->max_x = x1, scene_->max_y = y1;
+  }
+
+  const SceneInputs& in_;
+  const gl::LayoutResult& r_;
+  GraphScene* scene_;
+  std::vector<gl::Point> sampled_;
+};
+
+}  // namespace
+
+std::string FitLabel(const GraphFont& font, const std::string& text, float height, float max_width) {
+  if (font.Measure(text, height) <= max_width) return text;
+  // Binary search on the kept prefix: widths grow with the prefix.
+  size_t lo = 0, hi = text.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    if (font.Measure(text.substr(0, mid) + "...", height) <= max_width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo == 0 ? std::string() : text.substr(0, lo) + "...";
+}
+
+void BuildGraphScene(const SceneInputs& in, GraphScene* scene) {
+  if (!in.layout || !in.hierarchy || !scene) return;
+  SceneBuilder(in, scene).Build();
+}
+
+}  // namespace ckptview::app

@@ -1,0 +1,451 @@
+#include "render/gl_graph_renderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "render/gl.h"
+#include "render/shader_sources.h"
+
+namespace ckptview::render {
+namespace {
+
+using app::SceneArrow;
+using app::SceneGlyph;
+using app::SceneRect;
+using app::SceneSegment;
+
+// The Scene* structs are uploaded as they are; the attribute layouts below
+// (and the shaders' `layout(location = n)` inputs) depend on these offsets.
+static_assert(sizeof(SceneRect) == 32 && offsetof(SceneRect, fill) == 16 && offsetof(SceneRect, border) == 20 &&
+                  offsetof(SceneRect, border_px) == 24 && offsetof(SceneRect, corner) == 28,
+              "SceneRect layout changed: update SetUpAttributes and graph_rect.vert");
+static_assert(sizeof(SceneSegment) == 24 && offsetof(SceneSegment, color) == 16 &&
+                  offsetof(SceneSegment, width_px) == 20,
+              "SceneSegment layout changed: update SetUpAttributes and graph_segment.vert");
+static_assert(sizeof(SceneArrow) == 24 && offsetof(SceneArrow, size) == 16 && offsetof(SceneArrow, color) == 20,
+              "SceneArrow layout changed: update SetUpAttributes and graph_arrow.vert");
+static_assert(sizeof(SceneGlyph) == 36 && offsetof(SceneGlyph, u0) == 16 && offsetof(SceneGlyph, color) == 32,
+              "SceneGlyph layout changed: update SetUpAttributes and graph_glyph.vert");
+
+// A per-instance attribute read from the bound GL_ARRAY_BUFFER.
+// `divisor` 1: per instance; 0 with expand_instances (every vertex holds a
+// copy of its instance).
+void InstanceAttribute(GLuint location, GLint components, GLenum type, GLsizei stride, size_t offset,
+                       GLuint divisor) {
+  glEnableVertexAttribArray(location);
+  glVertexAttribPointer(location, components, type, type == GL_UNSIGNED_BYTE ? GL_TRUE : GL_FALSE, stride,
+                        reinterpret_cast<const void*>(offset));
+  glVertexAttribDivisor(location, divisor);
+}
+
+// The shaders' per-vertex `a_vertex` (location 7): which corner of the
+// quad, or vertex of the triangle. Bound to every VAO.
+constexpr GLuint kVertexIdLocation = 7;
+constexpr float kVertexIds[4] = {0, 1, 2, 3};
+
+void VertexIdAttribute(GLuint buffer) {
+  glBindBuffer(GL_ARRAY_BUFFER, buffer);
+  glEnableVertexAttribArray(kVertexIdLocation);
+  glVertexAttribPointer(kVertexIdLocation, 1, GL_FLOAT, GL_FALSE, sizeof(float), nullptr);
+  glVertexAttribDivisor(kVertexIdLocation, 0);
+}
+
+template <typename T>
+void Upload(GLuint buffer, const std::vector<T>& items) {
+  glBindBuffer(GL_ARRAY_BUFFER, buffer);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(items.size() * sizeof(T)),
+               items.empty() ? nullptr : items.data(), GL_STATIC_DRAW);
+}
+
+// How a batch's instance attributes are laid out (Batch::layout).
+enum Layout { kRectLayout, kSegmentLayout, kArrowLayout, kGlyphLayout };
+
+size_t LayoutStride(int layout) {
+  switch (layout) {
+    case kRectLayout: return sizeof(SceneRect);
+    case kSegmentLayout: return sizeof(SceneSegment);
+    case kArrowLayout: return sizeof(SceneArrow);
+    default: return sizeof(SceneGlyph);
+  }
+}
+
+// Points the bound VAO's instance attributes into the bound GL_ARRAY_BUFFER
+// from byte `base` on.
+void InstanceAttributes(int layout, size_t base, GLuint divisor) {
+  switch (layout) {
+    case kRectLayout:
+      InstanceAttribute(0, 4, GL_FLOAT, sizeof(SceneRect), base + offsetof(SceneRect, x), divisor);
+      InstanceAttribute(1, 4, GL_UNSIGNED_BYTE, sizeof(SceneRect), base + offsetof(SceneRect, fill), divisor);
+      InstanceAttribute(2, 4, GL_UNSIGNED_BYTE, sizeof(SceneRect), base + offsetof(SceneRect, border), divisor);
+      InstanceAttribute(3, 2, GL_FLOAT, sizeof(SceneRect), base + offsetof(SceneRect, border_px), divisor);
+      break;
+    case kSegmentLayout:
+      InstanceAttribute(0, 4, GL_FLOAT, sizeof(SceneSegment), base + offsetof(SceneSegment, x0), divisor);
+      InstanceAttribute(1, 4, GL_UNSIGNED_BYTE, sizeof(SceneSegment), base + offsetof(SceneSegment, color), divisor);
+      InstanceAttribute(2, 1, GL_FLOAT, sizeof(SceneSegment), base + offsetof(SceneSegment, width_px), divisor);
+      break;
+    case kArrowLayout:
+      InstanceAttribute(0, 4, GL_FLOAT, sizeof(SceneArrow), base + offsetof(SceneArrow, x), divisor);
+      InstanceAttribute(1, 1, GL_FLOAT, sizeof(SceneArrow), base + offsetof(SceneArrow, size), divisor);
+      InstanceAttribute(2, 4, GL_UNSIGNED_BYTE, sizeof(SceneArrow), base + offsetof(SceneArrow, color), divisor);
+      break;
+    default:
+      InstanceAttribute(0, 4, GL_FLOAT, sizeof(SceneGlyph), base + offsetof(SceneGlyph, x), divisor);
+      InstanceAttribute(1, 4, GL_FLOAT, sizeof(SceneGlyph), base + offsetof(SceneGlyph, u0), divisor);
+      InstanceAttribute(2, 4, GL_UNSIGNED_BYTE, sizeof(SceneGlyph), base + offsetof(SceneGlyph, color), divisor);
+      break;
+  }
+}
+
+// World bounding boxes for culling (graph_cull.h) and how far past them the
+// shaders draw, in screen pixels: boxes grow a pixel for antialiasing and are
+// at least a pixel wide; edge quads reach half their width (at least half a
+// pixel) plus a pixel past the centre line and the ends; arrowheads are at
+// most 1.12 sizes from the tip.
+CullBox BoxOf(const SceneRect& r) {
+  const float hw = 0.5f * std::fabs(r.w), hh = 0.5f * std::fabs(r.h);
+  return {r.x - hw, r.y - hh, r.x + hw, r.y + hh};
+}
+CullBox BoxOf(const SceneSegment& s) {
+  return {std::min(s.x0, s.x1), std::min(s.y0, s.y1), std::max(s.x0, s.x1), std::max(s.y0, s.y1)};
+}
+CullBox BoxOf(const SceneArrow& a) {
+  const float r = 1.2f * std::fabs(a.size);
+  return {a.x - r, a.y - r, a.x + r, a.y + r};
+}
+CullBox BoxOf(const SceneGlyph& g) {
+  return {std::min(g.x, g.x + g.w), std::min(g.y, g.y + g.h), std::max(g.x, g.x + g.w), std::max(g.y, g.y + g.h)};
+}
+float MarginPx(const std::vector<SceneSegment>& items) {
+  float width = 1;
+  for (const SceneSegment& s : items)
+    if (std::isfinite(s.width_px)) width = std::max(width, std::min(s.width_px, 256.0f));
+  return 0.5f * width + 2;
+}
+template <typename T>
+float MarginPx(const std::vector<T>&) {
+  return 3;
+}
+// Boxes keep their order where they overlap; the other kinds have none.
+constexpr bool KeepsOrder(const SceneRect*) { return true; }
+template <typename T>
+constexpr bool KeepsOrder(const T*) {
+  return false;
+}
+
+void ClearGlErrors() {
+  for (int i = 0; i < 32 && glGetError() != GL_NO_ERROR; ++i) {
+  }
+}
+
+}  // namespace
+
+bool GlGraphRenderer::SceneKey::operator==(const SceneKey& o) const {
+  return scene == o.scene && version == o.version && rects == o.rects && segments == o.segments &&
+         arrows == o.arrows && glyphs == o.glyphs;
+}
+
+Result<std::unique_ptr<GlGraphRenderer>> GlGraphRenderer::Create(const GlGraphRendererOptions& options) {
+  std::unique_ptr<GlGraphRenderer> renderer(new GlGraphRenderer(options));
+  Status status = renderer->Init();
+  if (!status.ok()) return status.WithContext("graph renderer");
+  return renderer;
+}
+
+Status GlGraphRenderer::InitBatch(Batch* batch, const ShaderPair& shaders) {
+  CKPT_ASSIGN_OR_RETURN(batch->program, GlProgram::Build(shaders.name, shaders.vertex, shaders.fragment));
+  batch->viewport_uniform = batch->program.Uniform("u_viewport");
+  batch->camera_uniform = batch->program.Uniform("u_camera");
+  glGenVertexArrays(kLodLevels, batch->vao);
+  glGenBuffers(kLodLevels, batch->buffer);
+  return Status::Ok();
+}
+
+Status GlGraphRenderer::Init() {
+  // Whatever failed before us (ImGui's setup, a driver quirk) is not ours.
+  ClearGlErrors();
+  // Every shader is tried, so one log shows all broken ones.
+  std::string errors;
+  const std::pair<Batch*, ShaderPair> batches[] = {
+      {&rects_, RectShaders()}, {&segments_, SegmentShaders()}, {&arrows_, ArrowShaders()},
+      {&glyphs_, GlyphShaders()}};
+  for (const auto& [batch, shaders] : batches) {
+    Status status = InitBatch(batch, shaders);
+    if (!status.ok()) errors += (errors.empty() ? "" : "; ") + status.message();
+  }
+  if (!errors.empty()) return Status::Error(errors);
+  glGenVertexArrays(kLodLevels, edge_cells_.vao);
+  glGenBuffers(kLodLevels, edge_cells_.buffer);
+  atlas_uniform_ = glyphs_.program.Uniform("u_atlas");
+  distance_field_uniform_ = glyphs_.program.Uniform("u_distance_field");
+  glGenTextures(1, &atlas_texture_);
+  glGenBuffers(1, &vertex_ids_);
+  glBindBuffer(GL_ARRAY_BUFFER, vertex_ids_);
+  glBufferData(GL_ARRAY_BUFFER, sizeof kVertexIds, kVertexIds, GL_STATIC_DRAW);
+  if (options_.expand_instances) {
+    glGenBuffers(1, &quad_ids_);
+    glGenBuffers(1, &triangle_ids_);
+    glGenBuffers(1, &quad_indices_);
+  }
+  SetUpAttributes();
+  const GLenum error = glGetError();
+  if (error != GL_NO_ERROR) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%04x", error);
+    return Status::Error(std::string("GL error ") + hex + " while creating buffers and vertex arrays");
+  }
+  return Status::Ok();
+}
+
+// Attribute layouts, fixed for the renderer's life: glBufferData replaces a
+// buffer's storage without touching the VAOs that point at it. Instanced
+// draws of a culled run re-point the instance attributes at its first
+// instance (GLES 3 / WebGL 2 have no base instance).
+void GlGraphRenderer::SetUpAttributes() {
+  const bool expand = options_.expand_instances;
+  const GLuint divisor = expand ? 0 : 1;
+  rects_.layout = edge_cells_.layout = kRectLayout;
+  segments_.layout = kSegmentLayout;
+  arrows_.layout = kArrowLayout;
+  glyphs_.layout = kGlyphLayout;
+  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_}) {
+    const bool triangles = b == &arrows_;
+    for (int level = 0; level < kLodLevels; ++level) {
+      glBindVertexArray(b->vao[level]);
+      VertexIdAttribute(!expand ? vertex_ids_ : triangles ? triangle_ids_ : quad_ids_);
+      // The element array binding is VAO state.
+      if (expand && !triangles) glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, quad_indices_);
+      // Glyphs have one level: labels are cut off by size as a whole.
+      if (b == &glyphs_ && level > 0) continue;
+      glBindBuffer(GL_ARRAY_BUFFER, b->buffer[level]);
+      InstanceAttributes(b->layout, 0, divisor);
+    }
+  }
+  glBindVertexArray(0);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+GlGraphRenderer::~GlGraphRenderer() {
+  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_}) {
+    glDeleteVertexArrays(kLodLevels, b->vao);  // zero names are ignored
+    glDeleteBuffers(kLodLevels, b->buffer);
+  }
+  if (atlas_texture_) glDeleteTextures(1, &atlas_texture_);
+  for (GLuint b : {vertex_ids_, quad_ids_, triangle_ids_, quad_indices_})
+    if (b) glDeleteBuffers(1, &b);
+}
+
+template <typename T>
+void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item) {
+  const GLuint buffer = batch->buffer[level];
+  batch->instances[level] = static_cast<int>(items.size());
+  CullIndex& cull = batch->cull[level];
+  const std::vector<T>* upload = &items;
+  std::vector<T> sorted;
+  if (options_.spatial_culling) {
+    cull_boxes_.resize(items.size());
+    for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
+    BuildCullIndex(cull_boxes_, KeepsOrder(static_cast<const T*>(nullptr)), MarginPx(items), &cull, &cull_order_);
+    if (cull.enabled) {
+      sorted.resize(items.size());
+      for (size_t k = 0; k < items.size(); ++k) sorted[k] = items[cull_order_[k]];
+      upload = &sorted;
+    }
+  } else {
+    cull = CullIndex();
+    cull.total = static_cast<int>(items.size());
+  }
+  if (!options_.expand_instances) {
+    Upload(buffer, *upload);
+    return;
+  }
+  // Every vertex gets a copy of its item.
+  expand_scratch_.resize(upload->size() * vertices_per_item * sizeof(T));
+  unsigned char* out = expand_scratch_.data();
+  for (const T& item : *upload)
+    for (int v = 0; v < vertices_per_item; ++v, out += sizeof(T)) std::memcpy(out, &item, sizeof(T));
+  glBindBuffer(GL_ARRAY_BUFFER, buffer);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(expand_scratch_.size()),
+               expand_scratch_.empty() ? nullptr : expand_scratch_.data(), GL_STATIC_DRAW);
+}
+
+// expand_instances: the a_vertex values and quad indices for up to `quads`
+// quads and `triangles` triangles (grown, never shrunk).
+void GlGraphRenderer::GrowVertexIds(size_t quads, size_t triangles) {
+  if (quads > quad_capacity_) {
+    std::vector<float> ids(quads * 4);
+    std::vector<uint32_t> indices(quads * 6);
+    for (size_t q = 0; q < quads; ++q) {
+      for (int v = 0; v < 4; ++v) ids[q * 4 + v] = static_cast<float>(v);
+      // The strip 0 1 2 3 as two triangles.
+      const uint32_t base = static_cast<uint32_t>(q * 4);
+      const uint32_t tri[6] = {base, base + 1, base + 2, base + 2, base + 1, base + 3};
+      std::copy(tri, tri + 6, &indices[q * 6]);
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, quad_ids_);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(ids.size() * sizeof(float)), ids.data(), GL_STATIC_DRAW);
+    // An element buffer can only be (re)filled while some VAO holds it.
+    glBindVertexArray(rects_.vao[0]);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(indices.size() * sizeof(uint32_t)),
+                 indices.data(), GL_STATIC_DRAW);
+    glBindVertexArray(0);
+    quad_capacity_ = quads;
+  }
+  if (triangles > triangle_capacity_) {
+    std::vector<float> ids(triangles * 3);
+    for (size_t t = 0; t < triangles; ++t)
+      for (int v = 0; v < 3; ++v) ids[t * 3 + v] = static_cast<float>(v);
+    glBindBuffer(GL_ARRAY_BUFFER, triangle_ids_);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(ids.size() * sizeof(float)), ids.data(), GL_STATIC_DRAW);
+    triangle_capacity_ = triangles;
+  }
+}
+
+void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
+  UploadLevel(&rects_, 0, scene.rects, 4);
+  UploadLevel(&segments_, 0, scene.segments, 4);
+  UploadLevel(&arrows_, 0, scene.arrows, 3);
+  UploadLevel(&glyphs_, 0, scene.glyphs, 4);
+  LodScene lod;
+  for (int level = 1; level < kLodLevels; ++level) {
+    BuildLod(scene, level, &lod);
+    UploadLevel(&rects_, level, lod.rects, 4);
+    UploadLevel(&segments_, level, lod.segments, 4);
+    UploadLevel(&arrows_, level, lod.arrows, 3);
+    UploadLevel(&edge_cells_, level, lod.edge_cells, 4);
+  }
+  if (options_.expand_instances) {
+    size_t quads = 0;
+    for (const Batch* b : {&rects_, &segments_, &glyphs_, &edge_cells_})
+      for (int n : b->instances) quads = std::max(quads, static_cast<size_t>(n));
+    size_t triangles = 0;
+    for (int n : arrows_.instances) triangles = std::max(triangles, static_cast<size_t>(n));
+    GrowVertexIds(quads, triangles);
+  }
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
+  ++counters_.scene_uploads;
+}
+
+void GlGraphRenderer::UploadAtlas(const app::FontAtlas& atlas) {
+  atlas_ = &atlas;
+  atlas_version_ = atlas.version;
+  atlas_distance_field_ = atlas.distance_field;
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, atlas_texture_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  const bool valid = atlas.width > 0 && atlas.height > 0 &&
+                     atlas.pixels.size() >= static_cast<size_t>(atlas.width) * atlas.height;
+  // A malformed atlas becomes a 1x1 empty texture: labels vanish, nothing reads out of bounds.
+  const uint8_t empty = 0;
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // rows of one-byte texels are not 4-aligned
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, valid ? atlas.width : 1, valid ? atlas.height : 1, 0, GL_RED,
+               GL_UNSIGNED_BYTE, valid ? atlas.pixels.data() : &empty);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  ++counters_.atlas_uploads;
+}
+
+void GlGraphRenderer::DrawBatch(const Batch& shader, const Batch& batch, int level, unsigned mode, int vertices,
+                                const app::GraphViewport& v, int width, int height, int64_t* drawn) {
+  if (batch.instances[level] == 0) return;
+  // The world rectangle on screen: screen = (world - centre) * scale + size / 2.
+  const float half_w = 0.5f * width / v.scale, half_h = 0.5f * height / v.scale;
+  VisibleRuns(batch.cull[level], v.center_x - half_w, v.center_y - half_h, v.center_x + half_w, v.center_y + half_h,
+              v.scale, &runs_);
+  if (runs_.empty()) return;
+  glUseProgram(shader.program.id());
+  glUniform2f(shader.viewport_uniform, static_cast<float>(width), static_cast<float>(height));
+  glUniform3f(shader.camera_uniform, v.center_x, v.center_y, v.scale);
+  glBindVertexArray(batch.vao[level]);
+  if (!options_.expand_instances) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
+  for (const CullRun& run : runs_) {
+    if (!options_.expand_instances) {
+      // Re-pointed at the run's first instance (also back to 0: the VAO keeps the last run's offset).
+      InstanceAttributes(batch.layout, static_cast<size_t>(run.first) * LayoutStride(batch.layout), 1);
+      glDrawArraysInstanced(mode, 0, vertices, run.count);
+    } else if (vertices == 3) {
+      glDrawArrays(GL_TRIANGLES, 3 * run.first, 3 * run.count);
+    } else {
+      glDrawElements(GL_TRIANGLES, 6 * run.count, GL_UNSIGNED_INT,
+                     reinterpret_cast<const void*>(static_cast<size_t>(run.first) * 6 * sizeof(uint32_t)));
+    }
+    ++counters_.last_draw_calls;
+    counters_.last_instances += run.count;
+    *drawn += run.count;
+  }
+}
+
+void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewport& viewport) {
+  counters_.last_draw_calls = 0;
+  counters_.last_instances = 0;
+  counters_.last_drew_glyphs = false;
+  counters_.last_rects = counters_.last_segments = counters_.last_arrows = 0;
+  counters_.last_glyphs = counters_.last_edge_cells = 0;
+  const int x = static_cast<int>(std::lround(viewport.x));
+  const int y = static_cast<int>(std::lround(viewport.y));
+  const int width = static_cast<int>(std::lround(viewport.x + viewport.w)) - x;
+  const int height = static_cast<int>(std::lround(viewport.y + viewport.h)) - y;
+  if (width <= 0 || height <= 0 || !(viewport.scale > 0) || !std::isfinite(viewport.scale)) return;
+
+  const SceneKey key{&scene,
+                     scene.version,
+                     scene.rects.size(),
+                     scene.segments.size(),
+                     scene.arrows.size(),
+                     scene.glyphs.size()};
+  if (!have_scene_ || !(key == scene_key_)) {
+    UploadScene(scene);
+    scene_key_ = key;
+    have_scene_ = true;
+  }
+  if (scene.atlas && (scene.atlas != atlas_ || scene.atlas->version != atlas_version_)) UploadAtlas(*scene.atlas);
+
+  // GL counts rows from the bottom. Without a framebuffer height, assume the
+  // viewport touches the framebuffer's bottom edge.
+  const int fb_height = viewport.framebuffer_height > 0 ? static_cast<int>(std::lround(viewport.framebuffer_height))
+                                                        : y + height;
+  const int gl_y = fb_height - (y + height);
+  glViewport(x, gl_y, width, height);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(x, gl_y, width, height);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_STENCIL_TEST);
+  glDisable(GL_CULL_FACE);
+  glEnable(GL_BLEND);
+  glBlendEquation(GL_FUNC_ADD);
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+
+  if ((viewport.background >> 24) != 0) {
+    const uint32_t c = viewport.background;  // 0xAABBGGRR
+    glClearColor((c & 0xff) / 255.0f, ((c >> 8) & 0xff) / 255.0f, ((c >> 16) & 0xff) / 255.0f,
+                 (c >> 24) / 255.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
+
+  const int level = LodLevelForScale(viewport.scale);
+  counters_.last_lod_level = level;
+  DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
+  DrawBatch(segments_, segments_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_segments);
+  DrawBatch(rects_, edge_cells_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_edge_cells);
+  DrawBatch(arrows_, arrows_, level, GL_TRIANGLES, 3, viewport, width, height, &counters_.last_arrows);
+  // Labels smaller than label_min_px on screen are skipped as a whole.
+  if (scene.atlas && glyphs_.instances[0] > 0 && scene.label_height * viewport.scale >= viewport.label_min_px) {
+    glUseProgram(glyphs_.program.id());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, atlas_texture_);
+    glUniform1i(atlas_uniform_, 0);
+    glUniform1f(distance_field_uniform_, atlas_distance_field_ ? 1.0f : 0.0f);
+    DrawBatch(glyphs_, glyphs_, 0, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_glyphs);
+    counters_.last_drew_glyphs = true;
+  }
+  glBindVertexArray(0);
+}
+
+}  // namespace ckptview::render

@@ -1,0 +1,135 @@
+// GlGraphRenderer: the graph view's GL side. Draws a GraphScene
+// (src/app/graph_scene.h) with one instanced draw call per primitive kind —
+// rounded boxes, edge segments, arrowheads, label glyphs — on OpenGL ES 3.0 /
+// WebGL2 in the page and OpenGL 3.3 core on the desktop.
+//
+// The scene's arrays are uploaded as they are (the Scene* structs are the
+// instance formats), with reduced copies for far zooms (graph_lod.h), only
+// when the scene changes, each kind sorted into spatial buckets
+// (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
+// kind over the buckets near the viewport, so its cost follows what is on
+// screen, not the scene's size. Shaders
+// shade in screen space: box borders and edge widths stay in screen pixels,
+// labels come from a signed distance field, and everything is antialiased.
+//
+//   auto renderer = GlGraphRenderer::Create();   // with a current GL context
+//   if (!renderer.ok()) log(renderer.status().message());   // then draw nothing
+//   app.SetGraphRenderer(std::move(renderer).value());
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "app/graph_scene.h"
+#include "base/status.h"
+#include "render/gl_program.h"
+#include "render/graph_cull.h"
+#include "render/graph_lod.h"
+
+namespace ckptview::render {
+
+struct ShaderPair;  // shader_sources.h
+
+struct GlGraphRendererOptions {
+  // Draw from per-vertex copies of every instance (4 per box, segment or
+  // glyph, 3 per arrowhead; plain indexed draws) instead of instanced draws.
+  // For software rasterisers that run an instanced draw one instance at a
+  // time (SwiftShader, Chromium's WebGL without a GPU: ~15 us per instance,
+  // seconds per frame for a 10k-node graph); costs 3-4x the buffer memory.
+  bool expand_instances = false;
+  // Spatial culling (graph_cull.h): instances are bucketed at upload and a
+  // frame draws only the buckets near the viewport. Off: every instance of
+  // a kind in the scene's order, one draw per kind (tests compare the two).
+  bool spatial_culling = true;
+};
+
+class GlGraphRenderer final : public app::GraphRenderer {
+ public:
+  // Compiles the shaders and creates the GL objects in the current context.
+  // Fails with every shader's name, stage and driver log. The renderer must
+  // be destroyed while that context is still current.
+  static Result<std::unique_ptr<GlGraphRenderer>> Create(const GlGraphRendererOptions& options);
+  static Result<std::unique_ptr<GlGraphRenderer>> Create() { return Create(GlGraphRendererOptions()); }
+  ~GlGraphRenderer() override;
+
+  // Draws `scene` into `viewport` of the bound framebuffer (scissored to
+  // it). Re-uploads the scene when its identity (address), version or array
+  // sizes differ from the last upload, and the atlas when its address or
+  // version does: keep one scene per renderer (the minimap draws the same
+  // scene with another viewport) so frames upload nothing. Changes GL
+  // state (viewport, scissor, blending, program, texture unit 0) without
+  // restoring it; callers inside ImGui queue ImDrawCallback_ResetRenderState
+  // after it.
+  void Draw(const app::GraphScene& scene, const app::GraphViewport& viewport) override;
+
+  // What the renderer did, for tests and benchmarks.
+  struct Counters {
+    uint64_t scene_uploads = 0;
+    uint64_t atlas_uploads = 0;
+    int last_draw_calls = 0;        // draw calls in the last Draw
+    int last_lod_level = 0;         // graph_lod.h level of the last Draw
+    int64_t last_instances = 0;     // instances drawn by the last Draw (all kinds)
+    bool last_drew_glyphs = false;  // labels were above the size threshold
+    // Per kind, instances drawn by the last Draw (after culling).
+    int64_t last_rects = 0, last_segments = 0, last_arrows = 0, last_glyphs = 0, last_edge_cells = 0;
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  struct Batch {  // one primitive kind: its program, and a VAO and instance buffer per level
+    GlProgram program;
+    int viewport_uniform = -1;
+    int camera_uniform = -1;
+    unsigned vao[kLodLevels] = {};     // GL names (GLuint); GL types stay out of this header
+    unsigned buffer[kLodLevels] = {};
+    int instances[kLodLevels] = {};
+    CullIndex cull[kLodLevels];
+    int layout = 0;  // Layout (gl_graph_renderer.cc): how the instance attributes are laid out
+  };
+  struct SceneKey {
+    const void* scene = nullptr;
+    uint64_t version = 0;
+    size_t rects = 0, segments = 0, arrows = 0, glyphs = 0;
+    bool operator==(const SceneKey& o) const;
+  };
+
+  explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}
+  Status Init();
+  template <typename T>
+  void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item);
+  void GrowVertexIds(size_t quads, size_t triangles);
+  static Status InitBatch(Batch* batch, const ShaderPair& shaders);
+  void SetUpAttributes();
+  void UploadScene(const app::GraphScene& scene);
+  void UploadAtlas(const app::FontAtlas& atlas);
+  // Draws `batch`'s instances of `level` with `shader`'s program (the edge
+  // cells use the boxes' program).
+  // Only the instances near the viewport (graph_cull.h); adds them to `drawn`.
+  void DrawBatch(const Batch& shader, const Batch& batch, int level, unsigned mode, int vertices, const app::GraphViewport& v, int width,
+                 int height, int64_t* drawn);
+
+  Batch rects_, segments_, arrows_, glyphs_;
+  Batch edge_cells_;  // far-zoom edges as boxes (graph_lod.h); no program of its own
+  int atlas_uniform_ = -1;
+  int distance_field_uniform_ = -1;
+  unsigned atlas_texture_ = 0;
+  GlGraphRendererOptions options_;
+  unsigned vertex_ids_ = 0;  // per-vertex 0, 1, 2, 3 (the shaders' a_vertex)
+  // expand_instances: a_vertex for every vertex (0..3 per quad, 0..2 per
+  // triangle), the quads' index buffer, and how many items they cover.
+  unsigned quad_ids_ = 0, triangle_ids_ = 0, quad_indices_ = 0;
+  size_t quad_capacity_ = 0, triangle_capacity_ = 0;
+  std::vector<unsigned char> expand_scratch_;
+  std::vector<CullBox> cull_boxes_;  // upload scratch
+  std::vector<uint32_t> cull_order_;
+  std::vector<CullRun> runs_;        // per-draw scratch
+  bool have_scene_ = false;
+  SceneKey scene_key_;
+  const app::FontAtlas* atlas_ = nullptr;  // last uploaded (address only, never dereferenced later)
+  uint64_t atlas_version_ = 0;
+  bool atlas_distance_field_ = false;
+  Counters counters_;
+};
+
+}  // namespace ckptview::render

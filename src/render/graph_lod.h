@@ -1,0 +1,50 @@
+// Level of detail for far zooms: reduced copies of a scene's boxes, edges
+// and arrowheads, made once per scene upload (CPU, O(n) per level) so that a
+// frame picks one by the camera's scale and stays O(1).
+//
+// Why: software rasterisers (Mesa llvmpipe under Xvfb, SwiftShader in
+// headless Chromium) pay about a microsecond per small triangle that touches
+// a pixel. A fully expanded 10k-node graph fitted to the window is ~150k
+// sub-pixel edge pieces and ~20k sub-pixel boxes; drawing them costs
+// hundreds of ms there and shows nothing a coarser copy would not.
+//
+// Level k (1..kLodLevels-1) has a tolerance T_k = 4^k world units, one pixel
+// at the largest scale the level is used at (1 / T_k). At level k:
+//   - boxes smaller than T_k in both directions are dropped (under a pixel);
+//   - each edge polyline (consecutive segments that share end points, colour
+//     and width) is simplified (Douglas-Peucker, tolerance T_k: at most a
+//     pixel off), and dropped if it fits in a T_k square;
+//   - arrowheads shorter than 2 T_k (2 px) are dropped;
+//   - from kFirstRasterLevel on, edges become a coverage raster of T_k
+//     cells drawn as boxes (edge_cells) instead of segments, when the grid
+//     is small enough: at far zooms many long edges share the same pixels.
+// Level 0 is the scene itself; glyphs have their own cut-off (label_min_px).
+#pragma once
+
+#include <vector>
+
+#include "app/graph_scene.h"
+
+namespace ckptview::render {
+
+inline constexpr int kLodLevels = 6;
+inline constexpr int kFirstRasterLevel = 2;
+
+// World tolerance of `level` (0 for level 0).
+float LodTolerance(int level);
+// The coarsest level whose tolerance is at most a pixel at `scale`.
+int LodLevelForScale(float scale);
+
+struct LodScene {
+  std::vector<app::SceneRect> rects;
+  std::vector<app::SceneSegment> segments;
+  std::vector<app::SceneArrow> arrows;
+  // Edge coverage cells, drawn with the boxes' shader after `rects` (empty
+  // when `segments` has the edges).
+  std::vector<app::SceneRect> edge_cells;
+};
+
+// Level `level` (>= 1) of `scene`, in the scene's draw order.
+void BuildLod(const app::GraphScene& scene, int level, LodScene* out);
+
+}  // namespace ckptview::render
