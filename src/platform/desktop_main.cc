@@ -3,11 +3,12 @@
 // synchronously from the disk (DiskFileSource, pread).
 //
 //   ckptview-desktop [PATH...] [--select NAME] [--screenshot OUT.png --frames N]
-//                    [--size WxH] [--report]
+//                    [--size WxH] [--report] [--graph-view]
 //
 // Each folder opens as its own document; files given together (or dropped
 // together) open as one. --screenshot renders N frames, writes the last one
-// as a PNG and exits; --report prints App::ReportJson() on exit.
+// as a PNG and exits; --report prints App::ReportJson() on exit; --graph-view
+// opens on the graph view tab.
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
@@ -41,6 +42,7 @@ struct Options {
   int frames = 3;
   int width = 1280, height = 800;
   bool report = false;
+  bool graph_view = false;  // open on the graph view tab
   std::string freeze;     // comma-separated output nodes: freeze at start (Graph panel shown)
   std::string freeze_to;  // where ("" = frozen_model.pb next to the opened folder)
 };
@@ -48,7 +50,7 @@ struct Options {
 void Usage() {
   std::fprintf(stderr,
                "usage: ckptview-desktop [PATH...] [--select NAME] [--screenshot OUT.png --frames N]\n"
-               "                        [--size WxH] [--report] [--freeze OUT,OUT [--freeze-to FILE]]\n");
+               "                        [--size WxH] [--report] [--graph-view] [--freeze OUT,OUT [--freeze-to FILE]]\n");
 }
 
 bool ParseArgs(int argc, char** argv, Options* o) {
@@ -84,6 +86,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       const char* v = next(a.c_str());
       if (!v) return false;
       (a == "--freeze" ? o->freeze : o->freeze_to) = v;
+    } else if (a == "--graph-view") {
+      o->graph_view = true;
     } else if (a == "--report") {
       o->report = true;
     } else if (a == "-h" || a == "--help") {
@@ -220,6 +224,7 @@ int Run(int argc, char** argv) {
   });
   OpenPaths(app, o.paths);
   if (!o.select.empty()) app.Select(o.select);
+  if (o.graph_view) app.ShowGraphView();
   int freeze_failed = 0;
   if (!o.freeze.empty()) {
     app.ShowGraphPanel();
