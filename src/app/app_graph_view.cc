@@ -53,11 +53,17 @@ void App::RetireGraphView(int document) {
   graph_views_.erase(it);
 }
 
-// A click (or an action) selected a node: a bound variable shows its values.
+// A click (or an action) selected a node: a bound variable shows its values,
+// and so does a Const of a graph opened without a checkpoint (a frozen graph,
+// whose constants stand in for the variables: ShowGraphConstants).
 void App::AfterGraphAction(Document& doc, GraphView& view) {
   const int node = view.TakeSelectionChange();
   if (node < 0 || view.levels().size() != 1 || !doc.checkpoint) return;
   const graph::Graph& g = view.root_graph();
+  if (doc.checkpoint->format() == formats::CheckpointFormat::kGraphConstants) {
+    if (doc.checkpoint->Find(g.name(node))) Execute(Command::SelectVariable(doc.id, g.name(node)));
+    return;
+  }
   if (!graph::IsVariableOp(g.op(node))) return;
   const graph::VariableBinding* b = doc.model->bindings.Find(g.name(node));
   if (b && !b->key.empty() && doc.checkpoint->Find(b->key)) Execute(Command::SelectVariable(doc.id, b->key));

@@ -143,8 +143,10 @@ TEST(FreezeAppTest, FrozenGraphShowsItsConstants) {
   ASSERT_EQ(doc->checkpoint->variables().size(), 2u);
   EXPECT_NE(app.ReportJson().find("\"format\":\"graph_constants\""), std::string::npos);
 
-  ASSERT_TRUE(app.Select("w2").ok());
+  // Selecting the node in the graph view shows its value, as for a variable.
+  ASSERT_TRUE(app.GraphSelect("w2").ok());
   app.ServeReadsFromSources();
+  ASSERT_EQ(app.selected().key, "w2");
   ASSERT_EQ(app.selected().state, SelectedValue::State::kLoaded) << app.selected().error;
   const Tensor& w2 = app.selected().tensor;
   ASSERT_EQ(w2.dtype, DType::kInt32);
