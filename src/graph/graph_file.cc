@@ -231,40 +231,40 @@ bool SlimNode(ByteView in, tensorflow::NodeDef* node) {
   return true;
 }
 
-bool SlimGraphDef(const std::string& file, ByteView in, tensorflow::GraphDef* graph,
-                  std::vector<GraphFile::Span>* spans) {
+// Hands each length-delimited field `number` of the message in `in` to `take`
+// and merges every other field into `message` as it is.
+template <typename Take>
+bool SplitField(ByteView in, uint32_t number, Take take, google::protobuf::MessageLite* message) {
   std::string rest;
   while (!in.empty()) {
     const uint8_t* start = in.data();
     WireRecord rec;
     if (!formats::GetWireRecord(&in, &rec)) return false;
-    if (rec.number == 1) {
-      if (rec.wire_type != formats::kWireLengthDelimited) return false;
-      const uint64_t offset = uint64_t(rec.bytes.chars() - file.data());
-      if (!SlimNode(rec.bytes, graph->add_node())) return false;
-      spans->push_back({offset, rec.bytes.size()});
-    } else {
+    if (rec.number != number) {
       rest.append(reinterpret_cast<const char*>(start), size_t(in.data() - start));
+    } else if (rec.wire_type != formats::kWireLengthDelimited || !take(rec.bytes)) {
+      return false;
     }
   }
-  return rest.empty() || graph->MergeFromString(rest);
+  return rest.empty() || message->MergeFromString(rest);
 }
 
+// GraphDef: nodes (field 1) slim, with their byte spans in `file`.
+bool SlimGraphDef(const std::string& file, ByteView in, tensorflow::GraphDef* graph,
+                  std::vector<GraphFile::Span>* spans) {
+  return SplitField(in, 1, [&](ByteView node) {
+    if (!SlimNode(node, graph->add_node())) return false;
+    spans->push_back({uint64_t(node.chars() - file.data()), node.size()});
+    return true;
+  }, graph);
+}
+
+// MetaGraphDef: its graph_def (field 2) slim.
 bool SlimMetaGraph(const std::string& file, ByteView in, tensorflow::MetaGraphDef* meta,
                    std::vector<GraphFile::Span>* spans) {
-  std::string rest;
-  while (!in.empty()) {
-    const uint8_t* start = in.data();
-    WireRecord rec;
-    if (!formats::GetWireRecord(&in, &rec)) return false;
-    if (rec.number == 2) {
-      if (rec.wire_type != formats::kWireLengthDelimited) return false;
-      if (!SlimGraphDef(file, rec.bytes, meta->mutable_graph_def(), spans)) return false;
-    } else {
-      rest.append(reinterpret_cast<const char*>(start), size_t(in.data() - start));
-    }
-  }
-  return rest.empty() || meta->MergeFromString(rest);
+  return SplitField(in, 2, [&](ByteView graph) {
+    return SlimGraphDef(file, graph, meta->mutable_graph_def(), spans);
+  }, meta);
 }
 
 bool ParseSlim(const std::string& file, GraphFormat format, GraphFile* out) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "graph.pb.h"
+#include "run_command.h"
 
 namespace ckptview::app {
 namespace {
@@ -54,26 +55,29 @@ bool DecodeOwnPng(const std::string& png, int* w, int* h, std::string* rgba) {
   return true;
 }
 
-std::string RunCommand(const std::string& command, int* status) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  *status = pclose(p);
-  return out;
+using testing_util::RunCommand;
+
+// The desktop app's command line start (under xvfb-run when there is one),
+// or "" with the reason when it cannot run here.
+std::string DesktopCommand(std::string* why) {
+  const std::string exe = CKPT_DESKTOP_PATH;
+  if (!fs::exists(exe)) {
+    *why = exe + " is not built";
+    return "";
+  }
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) return "xvfb-run -a '" + exe + "'";
+  if (std::getenv("DISPLAY")) return "'" + exe + "'";
+  *why = "no xvfb-run and no DISPLAY: no GL context to render with";
+  return "";
 }
 
 TEST(DesktopTest, RendersTutorialWithValues) {
-  const std::string exe = CKPT_DESKTOP_PATH;
-  if (!fs::exists(exe)) GTEST_SKIP() << exe << " is not built";
-  std::string prefix;
-  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) prefix = "xvfb-run -a ";
-  else if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no xvfb-run and no DISPLAY: no GL context to render with";
+  std::string why;
+  const std::string desktop = DesktopCommand(&why);
+  if (desktop.empty()) GTEST_SKIP() << why;
 
   const fs::path out = fs::temp_directory_path() / ("ckptview_desktop_test_" + std::to_string(::getpid()) + ".png");
-  const std::string command = prefix + "'" + exe + "' '" + CKPT_FIXTURES_DIR + "/tutorial/ckpts' --select w1 " +
+  const std::string command = desktop + " '" + CKPT_FIXTURES_DIR + "/tutorial/ckpts' --select w1 " +
                               "--size 900x600 --frames 3 --screenshot '" + out.string() + "' --report 2>&1";
   int status = -1;
   const std::string report = RunCommand(command, &status);
@@ -101,14 +105,12 @@ TEST(DesktopTest, RendersTutorialWithValues) {
 // (Mesa under xvfb): the canvas region of the screenshot shows boxes, edges
 // and labels in many colours, not the flat background.
 TEST(DesktopTest, DrawsTheGraphView) {
-  const std::string exe = CKPT_DESKTOP_PATH;
-  if (!fs::exists(exe)) GTEST_SKIP() << exe << " is not built";
-  std::string prefix;
-  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) prefix = "xvfb-run -a ";
-  else if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no xvfb-run and no DISPLAY: no GL context to render with";
+  std::string why;
+  const std::string desktop = DesktopCommand(&why);
+  if (desktop.empty()) GTEST_SKIP() << why;
 
   const fs::path out = fs::temp_directory_path() / ("ckptview_desktop_graph_" + std::to_string(::getpid()) + ".png");
-  const std::string command = prefix + "'" + exe + "' '" + CKPT_FIXTURES_DIR + "/graphs/conv' --graph-view " +
+  const std::string command = desktop + " '" + CKPT_FIXTURES_DIR + "/graphs/conv' --graph-view " +
                               "--size 1000x700 --frames 4 --screenshot '" + out.string() + "' --report 2>&1";
   int status = -1;
   const std::string report = RunCommand(command, &status);
@@ -139,16 +141,14 @@ TEST(DesktopTest, DrawsTheGraphView) {
 // command line, on the graph fixture's tutorial; the file holds w1 and w2 as
 // Consts (the panel is drawn in the screenshot frames).
 TEST(DesktopTest, FreezesTutorialToFile) {
-  const std::string exe = CKPT_DESKTOP_PATH;
-  if (!fs::exists(exe)) GTEST_SKIP() << exe << " is not built";
-  std::string prefix;
-  if (std::system("command -v xvfb-run >/dev/null 2>&1") == 0) prefix = "xvfb-run -a ";
-  else if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no xvfb-run and no DISPLAY: no GL context to render with";
+  std::string why;
+  const std::string desktop = DesktopCommand(&why);
+  if (desktop.empty()) GTEST_SKIP() << why;
 
   const std::string tag = std::to_string(::getpid());
   const fs::path shot = fs::temp_directory_path() / ("ckptview_desktop_freeze_" + tag + ".png");
   const fs::path pb = fs::temp_directory_path() / ("ckptview_desktop_frozen_" + tag + ".pb");
-  const std::string command = prefix + "'" + exe + "' '" + CKPT_FIXTURES_DIR + "/graphs/tutorial/ckpts' " +
+  const std::string command = desktop + " '" + CKPT_FIXTURES_DIR + "/graphs/tutorial/ckpts' " +
                               "--freeze w1,w2 --freeze-to '" + pb.string() + "' --size 900x600 --frames 3 " +
                               "--screenshot '" + shot.string() + "' --report 2>&1";
   int status = -1;

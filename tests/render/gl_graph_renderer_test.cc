@@ -21,6 +21,7 @@
 
 #include "app/graph_font.h"
 #include "render/gl_program.h"
+#include "run_command.h"
 
 namespace ckptview::render {
 namespace {
@@ -97,16 +98,7 @@ class OffscreenGl {
 
 enum class GlMode { kHere, kRanInChild, kNone };
 
-std::string RunCommand(const std::string& command, int* status) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
+using testing_util::RunCommand;
 
 // Whether this test can draw here; if not, runs it again in a child process
 // under xvfb-run and reports the child's result as this test's.
