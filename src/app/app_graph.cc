@@ -216,6 +216,12 @@ void App::EndFreeze(FreezeState::State state, std::string error) {
 
 void App::CancelFreeze() {
   if (freeze_.state != FreezeState::State::kRunning) return;
+  if (FileFreezeTask* task = freeze_.file_task.get()) {
+    // The writer may be past its last cancellation point (the file renamed
+    // into place): then the freeze is done, and saying "cancelled" would lie.
+    task->Stop();
+    if (task->status.ok() && task->finished) return PollFileFreeze();
+  }
   EndFreeze(FreezeState::State::kCancelled, "");
 }
 

@@ -184,6 +184,8 @@ Status FreezeToFile(FreezeJob& job, formats::FileSource& source, const std::stri
 #endif
   if (s.ok() && ::fsync(fd) != 0) s = Status::Error(temp + ": fsync failed: " + ErrnoText());
   if (::close(fd) != 0 && s.ok()) s = Status::Error(temp + ": close failed: " + ErrnoText());
+  // The fsync can take seconds: the last chance to cancel is after it.
+  if (s.ok() && progress && !progress(written)) s = Status::Error(std::string(kFreezeCancelled));
   if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
     s = Status::Error(path + ": cannot rename " + temp + " to it: " + ErrnoText());
   if (!s.ok()) {

@@ -20,9 +20,10 @@
 
 namespace ckptview::graph {
 
-// Called with the output bytes produced so far, after each piece; returning
-// false cancels the freeze (the temporary file is removed, the result is
-// kFreezeCancelled).
+// Called with the output bytes produced so far, after each piece and once
+// more after the final fsync; returning false cancels the freeze (the
+// temporary file is removed, the result is kFreezeCancelled). After that last
+// call the file is renamed into place: a cancel arriving later is too late.
 using FreezeProgress = std::function<bool(uint64_t bytes_so_far)>;
 inline constexpr std::string_view kFreezeCancelled = "freeze cancelled";
 

@@ -221,6 +221,26 @@ TEST(FreezeAppTest, FreezeToPathRunsInTheBackgroundAndCancels) {
   EXPECT_FALSE(app.busy());
 }
 
+// A cancel that comes after the writer's last cancellation point (the file
+// is complete and renamed) reports the freeze as done, not cancelled.
+TEST(FreezeAppTest, CancelTooLateReportsTheWrittenFile) {
+  App app;
+  ASSERT_TRUE(app.Open(TutorialSource(), "ckpts").ok());
+  std::atomic<bool> wrote{false};
+  app.SetFreezeFileWriter([&wrote](graph::FreezeJob&, formats::FileSource&, const std::string&, uint64_t* bytes,
+                                   const App::FreezeProgress&) {
+    *bytes = 42;
+    wrote = true;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(app.StartFreezeToPath("/nonexistent/out.pb", {"w1", "w2"}).ok());
+  while (!wrote) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  app.CancelFreeze();
+  EXPECT_EQ(app.freeze().state, FreezeState::State::kDone) << app.freeze().error;
+  EXPECT_EQ(app.freeze().bytes_written, 42u);
+  EXPECT_FALSE(app.busy());
+}
+
 TEST(FreezeAppTest, GraphPanelDrawsHeadless) {
   App app;
   ASSERT_TRUE(app.Open(TutorialSource(), "ckpts").ok());

@@ -328,6 +328,18 @@ TEST(FreezeFileTest, ProgressAndCancel) {
   ASSERT_EQ(::stat((dir + "/frozen.pb").c_str(), &st), 0);
   EXPECT_EQ(uint64_t(st.st_size), bytes);
   ::unlink((dir + "/frozen.pb").c_str());
+
+  // A cancel after the last piece (during the final fsync) still cancels:
+  // the progress callback is asked once more, with the same total, before
+  // the rename.
+  auto job3 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  ASSERT_TRUE(job3.ok());
+  int calls_with_total = 0;
+  Status late = FreezeToFile(**job3, *o.source, dir + "/frozen.pb", nullptr,
+                             [&](uint64_t so_far) { return so_far < bytes || ++calls_with_total < 2; });
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.message(), kFreezeCancelled);
+  EXPECT_TRUE(ListDir(dir).empty());
   ::rmdir(dir.c_str());
 }
 
