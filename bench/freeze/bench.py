@@ -4,8 +4,8 @@
     bench.py --workdir W --ckptview BIN --tf-python PY [--runs 2]
 
 Runs the contenders interleaved (dd, ckptview, TF, dd, ckptview, TF, ...;
-dd copies the .data file to a new file: the bare I/O of writing the
-constants), each run preceded by `sync` (no dirty pages of an earlier run left to throttle this
+dd copies the .data file to a new file: a reference for writing the
+constants' bytes, not a floor), each run preceded by `sync` (no dirty pages of an earlier run left to throttle this
 run's writes) and a read of the model's files (warm page cache for both).
 Wall time and peak RSS come from os.wait4's rusage of the child. Keeps the
 best wall time per contender and the largest peak RSS seen; then runs
@@ -82,16 +82,19 @@ def main():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     data_file = next(p for p in inputs if ".data-" in p)
-    ck, tf, floor = [], [], []
+    ck, tf, dd = [], [], []
     for r in range(1, args.runs + 1):
-        # The I/O floor: copy the data file (all the constants' bytes) to a
-        # new file in the same folder, as read()/write() in 16 MiB blocks.
+        # A reference, not a floor: copy the data file (all the constants'
+        # bytes) to a new file in the same folder, read()/write() in 16 MiB
+        # blocks. It varies run to run (0.6 to 4.8 s here for 1 GiB) with the
+        # kernel's dirty-page writeback; ckptview starts writeback as it goes
+        # (sync_file_range), so it can beat this line.
         dd_out = os.path.join(out_dir, f"dd.{r}.bin")
         os.sync()
         warm(inputs)
         wall, rss, _ = run_timed(["dd", f"if={data_file}", f"of={dd_out}", "bs=16M", "status=none"])
-        floor.append({"wall_ms": wall, "peak_mb": rss})
-        print(f"  run {r}: dd floor   {wall:9.0f} ms  {rss:8.1f} MB", file=sys.stderr)
+        dd.append({"wall_ms": wall, "peak_mb": rss})
+        print(f"  run {r}: dd copy    {wall:9.0f} ms  {rss:8.1f} MB", file=sys.stderr)
         os.unlink(dd_out)
 
         # ckptview, the short form a user would type.
@@ -135,7 +138,7 @@ def main():
 
     meta_bytes = os.path.getsize(prefix + ".meta")
     result = {"info": info, "runs": args.runs, "ckptview": ck, "tensorflow": tf, "meta_bytes": meta_bytes,
-              "io_floor": floor, "check": check, "ckptview_path": args.ckptview, "loadavg": loadavg, "nproc": os.cpu_count()}
+              "dd_copy": dd, "check": check, "ckptview_path": args.ckptview, "loadavg": loadavg, "nproc": os.cpu_count()}
     with open(os.path.join(args.workdir, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     print_table(result)
@@ -160,9 +163,9 @@ def print_table(r):
           f"load {r['loadavg'][0]:.1f}; best of {r['runs']} for ms, largest of {r['runs']} for peak MB)")
     print(f"{'what':<62} {'ms':>9} {'peak MB':>9} {'row/ckptview':>13}")
     print(f"{'ckptview freeze (whole process)':<62} {ck_ms:9.0f} {ck_mb:9.1f} {'':>13}")
-    dd_ms = min(x["wall_ms"] for x in r["io_floor"])
-    print(f"{'I/O floor: dd the .data file to a new file (no fsync)':<62} {dd_ms:9.0f} "
-          f"{max(x['peak_mb'] for x in r['io_floor']):9.1f} {dd_ms / ck_ms:12.2f}x")
+    dd_ms = min(x["wall_ms"] for x in r["dd_copy"])
+    print(f"{'reference: dd the .data file to a new file (no fsync)':<62} {dd_ms:9.0f} "
+          f"{max(x['peak_mb'] for x in r['dd_copy']):9.1f} {dd_ms / ck_ms:12.2f}x")
     print(f"{'TensorFlow freeze (whole: python, import, freeze, write)':<62}"
           f" {tf_ms:9.0f} {tf_mb:9.1f} {tf_ms / ck_ms:12.1f}x")
     print(f"{'  of which import tensorflow':<62} {tf_imp:9.0f} {tf_after_import:9.1f}")
@@ -183,9 +186,8 @@ def print_table(r):
     print(f"ckptview: {r['ckptview_path']}; runs (ms): ckptview "
           f"{', '.join(str(round(x['wall_ms'])) for x in r['ckptview'])}; TensorFlow "
           f"{', '.join(str(round(x['wall_ms'])) for x in r['tensorflow'])}; dd "
-          f"{', '.join(str(round(x['wall_ms'])) for x in r['io_floor'])}")
-    print(f"20x of TensorFlow's freeze + write needs <= {tf_fw / 20:.0f} ms; the I/O floor alone is "
-          f"{dd_ms:.0f} ms")
+          f"{', '.join(str(round(x['wall_ms'])) for x in r['dd_copy'])}")
+    print(f"20x of TensorFlow's freeze + write needs <= {tf_fw / 20:.0f} ms")
     print(f"goal speed >= 20x (vs TF's freeze + write alone): {tf_fw / ck_ms:.1f}x  "
           f"{'MET' if tf_fw / ck_ms >= 20 else 'MISSED'} (vs whole process {tf_ms / ck_ms:.1f}x "
           f"{'MET' if tf_ms / ck_ms >= 20 else 'MISSED'})")
