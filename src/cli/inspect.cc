@@ -8,6 +8,8 @@
 #include "cli/locate.h"
 #include "cli/text_table.h"
 #include "formats/checkpoint.h"
+#include "graph/graph_constants.h"
+#include "graph/model.h"
 #include "tensor/format.h"
 #include "tensor/json.h"
 #include "tensor/value.h"
@@ -85,7 +87,12 @@ uint64_t TensorBytes(const VariableInfo& v) {
 }
 
 const char* FormatName(formats::CheckpointFormat f) {
-  return f == formats::CheckpointFormat::kBundleV2 ? "bundle-v2" : "slices-v1";
+  switch (f) {
+    case formats::CheckpointFormat::kBundleV2: return "bundle-v2";
+    case formats::CheckpointFormat::kSlicesV1: return "slices-v1";
+    case formats::CheckpointFormat::kGraphConstants: return "graph-constants";
+  }
+  return "?";
 }
 
 // The checkpoint key NAME refers to: a key, a TF2 object path, or an object
@@ -219,7 +226,7 @@ class Inspector {
 
   std::string Header() const {
     const auto& cps = loc_.discovery.checkpoints;
-    const std::string& chosen = loc_.ref().prefix;
+    const std::string& chosen = ckpt_->prefix();
     std::string s = loc_.Display(chosen);
     if (!loc_.latest.empty() && loc_.latest == chosen) s += " (latest)";
     s += ": " + std::string(FormatName(ckpt_->format())) + ", " + WithThousands(ckpt_->variables().size()) +
@@ -287,7 +294,7 @@ class Inspector {
     w.Key("format");
     w.String(FormatName(ckpt_->format()));
     w.Key("prefix");
-    w.String(loc_.Display(loc_.ref().prefix));
+    w.String(loc_.Display(ckpt_->prefix()));
     w.Key("checkpoints");
     w.BeginArray();
     for (const auto& c : loc_.discovery.checkpoints) w.String(loc_.Display(c.prefix));
@@ -422,6 +429,22 @@ class Inspector {
   std::string first_failure_;
 };
 
+// A graph file alone (a frozen .pb): its Const nodes are listed and read as
+// its variables, as the page and the desktop app show them.
+Result<std::unique_ptr<Checkpoint>> OpenGraphConstants(const LocatedCheckpoint& loc,
+                                                       std::unique_ptr<graph::Model>* model) {
+  graph::ModelOptions options;
+  options.graph_path = loc.graph_file;
+  options.no_checkpoint = true;
+  CKPT_ASSIGN_OR_RETURN(*model, graph::OpenModel(*loc.source, options));
+  if (!(*model)->graph) return Status::Error(loc.graph_file + ": no graph in it");
+  std::unique_ptr<Checkpoint> constants = graph::GraphConstants::Open((*model)->graph->def(), loc.graph_file);
+  if (!constants)
+    return Status::Error(loc.graph_file + ": a graph without constants and no checkpoint: nothing to list " +
+                         "(`ckptview graph` shows its nodes)");
+  return constants;
+}
+
 }  // namespace
 
 void PrintInspectUsage(std::FILE* out) {
@@ -435,7 +458,8 @@ void PrintInspectUsage(std::FILE* out) {
                "PATH  a checkpoint prefix (dir/model.ckpt-1 for dir/model.ckpt-1.index),\n"
                "      a folder (its 'checkpoint' state file's latest, else its newest\n"
                "      checkpoint), a .index, .data-NNNNN-of-NNNNN or .meta file, a V1\n"
-               "      checkpoint file, or a SavedModel folder.\n"
+               "      checkpoint file, a SavedModel folder, or a graph file without a\n"
+               "      checkpoint (a frozen .pb: its Const nodes are listed as variables).\n"
                "\n"
                "options:\n"
                "  --tensor NAME  print one tensor's values, numpy-style (NAME: checkpoint key\n"
@@ -462,8 +486,10 @@ int RunInspect(const std::vector<std::string>& args) {
     PrintError("", loc.status().message());
     return kExitCannotRead;
   }
-  const formats::CheckpointRef ref = loc->ref();
-  Result<std::unique_ptr<Checkpoint>> ckpt = formats::OpenCheckpoint(*loc->source, ref.prefix, ref.format);
+  std::unique_ptr<graph::Model> graph_model;  // a graph file's: holds the constants' GraphDef
+  Result<std::unique_ptr<Checkpoint>> ckpt =
+      loc->graph_file.empty() ? formats::OpenCheckpoint(*loc->source, loc->ref().prefix, loc->ref().format)
+                              : OpenGraphConstants(*loc, &graph_model);
   if (!ckpt.ok()) {
     PrintError("", loc->DisplayError(ckpt.status().message()));
     return kExitCannotRead;

@@ -185,11 +185,13 @@ Result<LocatedCheckpoint> LocateCheckpoint(const std::string& path) {
       if (EndsWith(path, ".meta")) loc.notes.push_back(path + " is a graph file; showing checkpoint " + loc.Display(want));
       return loc;
     }
+    if (std::find(d.graph_files.begin(), d.graph_files.end(), want) != d.graph_files.end()) {
+      loc.graph_file = want;
+      return loc;
+    }
     if (!is_state_file) {
       std::string what = "not a checkpoint";
-      if (std::find(d.graph_files.begin(), d.graph_files.end(), want) != d.graph_files.end()) {
-        what += " (a graph file; inspect reads checkpoints)";
-      } else if (EndsWith(path, ".index") || EndsWith(path, ".meta")) {
+      if (EndsWith(path, ".index") || EndsWith(path, ".meta")) {
         what += " (no readable tensor bundle index for " + loc.Display(want) + ")";
       }
       // Say why, if discovery noted something about this file.

@@ -7,6 +7,8 @@
 //   <prefix>.index, <prefix>.data-NNNNN-of-MMMMM, <prefix>.meta   that prefix
 //   a V1 file or shard   itself / its shard set
 //   a state file, saved_model.pb   as their folder
+//   a graph file with no checkpoint of its prefix (a frozen .pb)   itself, as
+//                        graph_file (its Const nodes stand in for variables)
 // The folder holding the checkpoint is listed (recursively) and classified by
 // formats::Discover, so the other checkpoints there are known too.
 #pragma once
@@ -25,7 +27,8 @@ struct LocatedCheckpoint {
   std::unique_ptr<formats::DiskFileSource> source;  // the folder holding the checkpoint
   std::string folder;             // that folder as the user spelled it ("" = current folder)
   formats::Discovery discovery;   // everything found in the folder
-  int chosen = -1;                // index into discovery.checkpoints
+  int chosen = -1;                // index into discovery.checkpoints; -1 with graph_file
+  std::string graph_file;         // PATH is a graph file and no checkpoint (a frozen .pb): source-relative
   std::string latest;             // prefix a state file names as latest ("" if none), source-relative
   std::vector<std::string> notes; // how PATH was read, when that is not obvious
 
@@ -38,7 +41,7 @@ struct LocatedCheckpoint {
 };
 
 // Fails (with a message naming PATH or the file at fault) if PATH does not
-// exist, cannot be listed, or holds no checkpoint.
+// exist, cannot be listed, or holds neither a checkpoint nor a graph file.
 Result<LocatedCheckpoint> LocateCheckpoint(const std::string& path);
 
 }  // namespace ckptview::cli

@@ -88,10 +88,10 @@ TEST(InspectCliTest, MissingPath) {
 
 TEST(InspectCliTest, NotACheckpoint) {
   REQUIRE_REALDATA();
-  CliRun graph = Cli({"inspect", Data("tfonnx-ae0/frozen.pb")});
+  CliRun graph = Cli({"inspect", Data("rust-addition/model.pb")});
   EXPECT_EQ(graph.exit_code, 3);
   EXPECT_EQ(Lines(graph.err), 1);
-  EXPECT_NE(graph.err.find("frozen.pb: not a checkpoint"), std::string::npos) << graph.err;
+  EXPECT_NE(graph.err.find("rust-addition/model.pb: a graph without constants"), std::string::npos) << graph.err;
   CliRun metas = Cli({"inspect", Data("tfnet-metagraphs")});
   EXPECT_EQ(metas.exit_code, 3);
   EXPECT_EQ(Lines(metas.err), 1);
@@ -99,6 +99,25 @@ TEST(InspectCliTest, NotACheckpoint) {
   CliRun damaged = Cli({"inspect", Data("rottenreview-misnamed-savedmodel"), "--json"});
   EXPECT_EQ(damaged.exit_code, 3);
   EXPECT_EQ(Lines(damaged.err), 1);
+}
+
+// A frozen graph alone: its Const nodes are listed and read like variables.
+TEST(InspectCliTest, FrozenGraphListsItsConstants) {
+  REQUIRE_REALDATA();
+  const std::string pb = Data("tfonnx-fc-layers/frozen.pb");
+  CliRun text = Cli({"inspect", pb});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find(pb + ": graph-constants, 6 variables, 269,322 parameters"), 0u) << text.out;
+  EXPECT_NE(text.out.find("dense/kernel    float32  [784,256]  802816"), std::string::npos) << text.out;
+
+  CliRun j = Cli({"inspect", pb, "--tensor", "pred/bias", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(j.json["format"].text, "graph-constants");
+  EXPECT_EQ(j.json["variables"].size(), 6u);
+  ASSERT_NE(FindVariable(j.json, "pred/bias"), nullptr);
+  const Json& t = j.json["tensor"];
+  ASSERT_EQ(t["values"].size(), 10u) << j.out;
+  EXPECT_EQ(t["values"][0].text, "0.049560126");  // shortest float32 text
 }
 
 TEST(InspectCliTest, FolderWithStateFile) {
