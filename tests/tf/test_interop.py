@@ -568,3 +568,52 @@ def test_folder_opens_latest(folder, expected_rel, stale_state_path):
     assert any(stale_state_path in w for w in warnings), \
         'no warning about the missing %r named by the state file; warnings: %r' % (
             stale_state_path, warnings)
+
+
+# --- a frozen graph alone: its Const nodes are its variables
+
+def _frozen_graphs():
+  """Every realdata graph file whose MANIFEST kind is frozen-pb."""
+  manifest = os.path.join(REALDATA, 'MANIFEST.tsv')
+  if not os.path.exists(manifest):
+    return []
+  out = []
+  with open(manifest) as f:
+    for line in f:
+      cols = line.rstrip('\n').split('\t')
+      if len(cols) > 5 and cols[4] == 'frozen-pb':
+        for name in cols[5].split():
+          path = os.path.join(REALDATA, cols[0], name.split('(')[0])
+          if path.endswith('.pb') and os.path.isfile(path):
+            out.append(pytest.param(path, id='realdata:%s/%s' % (cols[0], os.path.basename(path))))
+  return out
+
+
+@needs_cli
+@pytest.mark.parametrize('pb', _frozen_graphs())
+def test_frozen_graph_constants_match_tf(pb):
+  """`inspect FROZEN.pb` lists every Const node holding a tensor, with the values
+  TensorFlow decodes from it (tf.make_ndarray), or fails clearly if it has none."""
+  graph = tf.compat.v1.GraphDef()
+  with open(pb, 'rb') as f:
+    graph.ParseFromString(f.read())
+  theirs = {n.name: n.attr['value'].tensor for n in graph.node
+            if n.op == 'Const' and n.attr['value'].HasField('tensor')}
+  rc, doc, err, stderr = run_cli(pb)
+  if not theirs:
+    assert rc == 3 and 'without constants' in stderr, 'rc %d, stderr %s' % (rc, stderr)
+    return
+  assert doc is not None and rc == 0, 'inspect %s: rc %d, %s; stderr: %s' % (pb, rc, err, stderr)
+  assert doc.get('format') == 'graph-constants'
+  ours = variables_by_name(doc)
+  assert set(ours) == set(theirs), 'names differ: only ours %s; only TF %s' % (
+      sorted(set(ours) - set(theirs))[:10], sorted(set(theirs) - set(ours))[:10])
+  for name, proto in sorted(theirs.items()):
+    value = tf.make_ndarray(proto)
+    dt = tf.as_dtype(proto.dtype)
+    v = ours[name]
+    where = '%s %s' % (os.path.basename(pb), name)
+    assert v.get('dtype') == dt.name, '%s: dtype %r, TF %r' % (where, v.get('dtype'), dt.name)
+    assert list(v.get('shape')) == list(value.shape), '%s: shape %r, TF %r' % (where, v.get('shape'), value.shape)
+    assert 'values' in v, '%s: no values (%s)' % (where, v.get('error'))
+    compare_values(where, dt.name, v['values'], value)
