@@ -52,9 +52,13 @@ struct Pair {
   bool operator==(const Pair& b) const { return top == b.top && bottom == b.bottom; }
 };
 
-// An edge's path through the layers: top, dummies first_dummy.., bottom.
+// An edge's path through the layers: top, the bend nodes
+// path[path_begin, path_end), bottom; first_seg leaves top, last_seg enters
+// bottom. The chains of a bundle share the trunk's bend nodes and segments.
 struct Chain {
-  int32_t top, bottom, first_dummy;
+  int32_t top, bottom;
+  int32_t path_begin, path_end;
+  int32_t first_seg, last_seg;
 };
 
 // Buffers reused from one layout to the next (see layered_internal.h).
@@ -69,8 +73,11 @@ struct Workspace {
   std::vector<internal::SimplexEdge> simplex_edges;
   ProperGraph g;
   std::vector<float> x, band_top, band_h, attach_top_x, attach_bottom_x;
-  std::vector<int32_t> chain_first_seg;
+  std::vector<int32_t> path;
+  std::vector<uint8_t> pair_back;
+  std::vector<int32_t> bundle_lo, bundle_count, bundle_first, bundle_last_seg;
   std::vector<Point> pts;
+  std::vector<uint8_t> keep;
 };
 
 Workspace& GetWorkspace() {
@@ -270,24 +277,33 @@ void AssignLayers(int32_t n, int passes, int32_t simplex_max_items, int32_t simp
   for (int32_t v = 0; v < n; ++v) layer[v] = remap[layer[v]];
 }
 
-void Simplify(std::vector<Point>& pts) {
+// Drops repeated points and the middle one of straight runs, except points
+// flagged in `keep` (where a bundle's edges join its trunk: the stretches
+// between them are then the same segments for every edge of the bundle).
+void Simplify(std::vector<Point>& pts, std::vector<uint8_t>& keep) {
   size_t k = 0;
   for (size_t i = 0; i < pts.size(); ++i) {
     const Point& p = pts[i];
-    if (k > 0 && std::fabs(pts[k - 1].x - p.x) < 1e-3f && std::fabs(pts[k - 1].y - p.y) < 1e-3f) continue;
-    if (k >= 2) {
+    if (k > 0 && std::fabs(pts[k - 1].x - p.x) < 1e-3f && std::fabs(pts[k - 1].y - p.y) < 1e-3f) {
+      keep[k - 1] = keep[k - 1] | keep[i];
+      continue;
+    }
+    if (k >= 2 && !keep[k - 1]) {
       const Point& a = pts[k - 2];
       const Point& b = pts[k - 1];
       float cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
       bool between = (b.x - a.x) * (p.x - b.x) >= 0 && (b.y - a.y) * (p.y - b.y) >= 0;
       if (std::fabs(cross) < 1e-2f && between) {
         pts[k - 1] = p;
+        keep[k - 1] = keep[i];
         continue;
       }
     }
+    keep[k] = keep[i];
     pts[k++] = p;
   }
   pts.resize(k);
+  keep.resize(k);
 }
 
 }  // namespace
@@ -343,39 +359,115 @@ LayeredLayout LayOutLayered(const LayeredGraph& graph, const LayeredParams& para
     g.width.push_back(graph.items[v].w);
     g.kind.push_back(kItemNode);
   }
-  for (int32_t i = 0; i < num_in; ++i) {
-    g.layer.push_back(0);
+  for (int32_t i = 0; i < num_in + num_out; ++i) {
+    g.layer.push_back(i < num_in ? 0 : out_layer);
     g.width.push_back(0);
     g.kind.push_back(kPortNode);
   }
-  for (int32_t i = 0; i < num_out; ++i) {
-    g.layer.push_back(out_layer);
-    g.width.push_back(0);
-    g.kind.push_back(kPortNode);
-  }
-  // Chains: one per distinct pair, then one per port.
+  const int32_t num_fixed = g.num_nodes();
+  // Chains: one per distinct pair, then one per port. Long edges (two
+  // layers or more) into the same item, min_bundle of them or more, form a
+  // bundle: they join one trunk of bend nodes in the layer below their
+  // source and share it down to the item. A trunk is one line to cross
+  // instead of one per edge, and one bend node per layer instead of one per
+  // edge: without them, the bundles of a training graph (every forward
+  // layer feeds the gradients, the optimizer and the saver) cost crossings
+  // and time quadratic in the depth of the model. Smaller bundles are left
+  // alone: a trunk ties its edges to one slot per layer, which costs about
+  // what it saves when they are few.
   std::vector<Chain>& chains = ws.chains;
+  std::vector<int32_t>& path = ws.path;
   chains.clear();
+  path.clear();
+  auto new_dummy = [&](int32_t l) {
+    int32_t d = g.num_nodes();
+    g.layer.push_back(l);
+    g.width.push_back(0);
+    g.kind.push_back(kDummyNode);
+    return d;
+  };
+  auto new_seg = [&](int32_t a, int32_t b) {
+    g.seg_top.push_back(a);
+    g.seg_bottom.push_back(b);
+    return static_cast<int32_t>(g.seg_top.size()) - 1;
+  };
   auto add_chain = [&](int32_t top, int32_t bottom) {
-    Chain c{top, bottom, g.num_nodes()};
+    Chain c{top, bottom, static_cast<int32_t>(path.size()), 0, -1, -1};
     int32_t prev = top;
     for (int32_t l = g.layer[top] + 1; l < g.layer[bottom]; ++l) {
-      int32_t d = g.num_nodes();
-      g.layer.push_back(l);
-      g.width.push_back(0);
-      g.kind.push_back(kDummyNode);
-      g.seg_top.push_back(prev);
-      g.seg_bottom.push_back(d);
+      int32_t d = new_dummy(l);
+      int32_t s = new_seg(prev, d);
+      if (c.first_seg < 0) c.first_seg = s;
+      path.push_back(d);
       prev = d;
     }
-    g.seg_top.push_back(prev);
-    g.seg_bottom.push_back(bottom);
+    c.last_seg = new_seg(prev, bottom);
+    if (c.first_seg < 0) c.first_seg = c.last_seg;
+    c.path_end = static_cast<int32_t>(path.size());
     chains.push_back(c);
   };
-  for (const Pair& p : pairs) add_chain(p.top, p.bottom);
+  // Per item: the highest layer its trunk needs a node in, how many long
+  // edges end there, the trunk's first node and its segment into the item.
+  auto& lo = ws.bundle_lo;
+  auto& count = ws.bundle_count;
+  auto& first = ws.bundle_first;
+  auto& last_seg = ws.bundle_last_seg;
+  lo.assign(n, 0);
+  count.assign(n, 0);
+  first.assign(n, -1);
+  last_seg.assign(n, -1);
+  // Pairs holding a reversed edge stay out of bundles: a trunk carries edges
+  // of one direction only.
+  auto& pair_back = ws.pair_back;
+  pair_back.assign(pairs.size(), 0);
+  for (size_t e = 0; e < m; ++e) {
+    if (!oriented[e].reversed || oriented[e].self_loop) continue;
+    size_t c = std::lower_bound(pairs.begin(), pairs.end(), Pair{oriented[e].top, oriented[e].bottom}) - pairs.begin();
+    pair_back[c] = 1;
+  }
+  auto note_fan_in = [&](int32_t top, int32_t bottom) {
+    if (g.layer[bottom] - g.layer[top] < 2) return;
+    int32_t l = g.layer[top] + 1;
+    lo[bottom] = count[bottom] == 0 ? l : std::min(lo[bottom], l);
+    ++count[bottom];
+  };
+  if (params.min_bundle > 0) {
+    for (size_t c = 0; c < pairs.size(); ++c) {
+      if (!pair_back[c]) note_fan_in(pairs[c].top, pairs[c].bottom);
+    }
+  }
+  auto add_fan_in = [&](int32_t top, int32_t bottom) {
+    const int32_t tb = g.layer[bottom];
+    if (tb - g.layer[top] < 2 || count[bottom] < std::max(2, params.min_bundle)) {
+      add_chain(top, bottom);
+      return;
+    }
+    if (first[bottom] < 0) {  // the trunk: lo[bottom] .. layer above bottom
+      int32_t prev = -1;
+      for (int32_t l = lo[bottom]; l < tb; ++l) {
+        int32_t d = new_dummy(l);
+        if (prev >= 0) new_seg(prev, d);
+        if (first[bottom] < 0) first[bottom] = d;
+        prev = d;
+      }
+      last_seg[bottom] = new_seg(prev, bottom);
+    }
+    const int32_t join = first[bottom] + (g.layer[top] + 1 - lo[bottom]);
+    Chain c{top, bottom, static_cast<int32_t>(path.size()), 0, new_seg(top, join), last_seg[bottom]};
+    for (int32_t d = join; d < first[bottom] + (tb - lo[bottom]); ++d) path.push_back(d);
+    c.path_end = static_cast<int32_t>(path.size());
+    chains.push_back(c);
+  };
+  for (size_t c = 0; c < pairs.size(); ++c) {
+    if (pair_back[c]) {
+      add_chain(pairs[c].top, pairs[c].bottom);
+    } else {
+      add_fan_in(pairs[c].top, pairs[c].bottom);
+    }
+  }
   for (int32_t i = 0; i < num_in; ++i) add_chain(n + i, graph.in_ports[i]);
   for (int32_t i = 0; i < num_out; ++i) add_chain(graph.out_ports[i], n + num_in + i);
-  out.dummies = g.num_nodes() - n - num_in - num_out;
+  out.dummies = g.num_nodes() - num_fixed;
   out.num_layers = num_layers;
   g.BuildAdjacency(num_layers);
   out.times.layering += clock.Lap();
@@ -427,25 +519,15 @@ LayeredLayout LayOutLayered(const LayeredGraph& graph, const LayeredParams& para
       attach_bottom_x[g.up_segs[g.up_offset[v] + i]] = cx + (k > 1 ? span * ((i + 0.5f) / k - 0.5f) : 0.0f);
     }
   }
-  // Segment ids of a chain are consecutive: first_segment = index by chain.
-  std::vector<int32_t>& chain_first_seg = ws.chain_first_seg;
-  chain_first_seg.resize(chains.size());
-  {
-    int32_t s = 0;
-    for (size_t c = 0; c < chains.size(); ++c) {
-      chain_first_seg[c] = s;
-      s += g.layer[chains[c].bottom] - g.layer[chains[c].top];
-    }
-  }
   std::vector<Point>& pts = ws.pts;
+  std::vector<uint8_t>& keep = ws.keep;
   auto route_chain = [&](size_t c) {
     pts.clear();
+    keep.clear();
     const Chain& ch = chains[c];
     const int32_t top = ch.top, bottom = ch.bottom;
-    const int32_t first = chain_first_seg[c];
-    const int32_t last = first + (g.layer[bottom] - g.layer[top]) - 1;
     if (top < n) {
-      float ax = attach_top_x[first];
+      float ax = attach_top_x[ch.first_seg];
       float ah = graph.items[top].attach_h;
       int32_t l = g.layer[top];
       pts.push_back({ax, out.centers[top].y + 0.5f * ah});
@@ -453,14 +535,20 @@ LayeredLayout LayOutLayered(const LayeredGraph& graph, const LayeredParams& para
     } else {
       pts.push_back({x[top], 0.0f});
     }
-    for (int32_t s = first; s < last; ++s) {
-      int32_t d = g.seg_bottom[s];
+    keep.resize(pts.size(), 0);
+    // Bend nodes. Where edges join a trunk (several segments above), the
+    // point stays, so that every edge of the bundle has the same segments
+    // from there on.
+    for (int32_t i = ch.path_begin; i < ch.path_end; ++i) {
+      int32_t d = path[i];
       int32_t l = g.layer[d];
       pts.push_back({x[d], band_top[l]});
+      keep.push_back(g.up_offset[d + 1] - g.up_offset[d] > 1);
       pts.push_back({x[d], band_top[l] + band_h[l]});
+      keep.push_back(0);
     }
     if (bottom < n) {
-      float ax = attach_bottom_x[last];
+      float ax = attach_bottom_x[ch.last_seg];
       float ah = graph.items[bottom].attach_h;
       int32_t l = g.layer[bottom];
       pts.push_back({ax, band_top[l]});
@@ -468,7 +556,8 @@ LayeredLayout LayOutLayered(const LayeredGraph& graph, const LayeredParams& para
     } else {
       pts.push_back({x[bottom], out.height});
     }
-    Simplify(pts);
+    keep.resize(pts.size(), 0);
+    Simplify(pts, keep);
   };
   auto emit = [](RouteSet& rs, const std::vector<Point>& p, bool reverse) {
     if (reverse) {

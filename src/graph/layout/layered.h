@@ -6,6 +6,12 @@
 //                   item within its slack toward its heavier side (a greedy
 //                   step of network simplex's objective, O(E) per pass);
 //                   on small graphs network simplex itself, pivots capped
+//      bundles     long edges into the same item (min_bundle or more)
+//                   share one trunk of bend points, joining it in the layer
+//                   below their source: one line to cross and one bend point
+//                   per layer instead of one per edge; routes keep a point
+//                   where an edge joins, so the edges of a bundle draw the
+//                   same segments below it
 //   3. ordering     DFS initial order, barycenter sweeps (a bounded number,
 //                   stop after some without gain), adjacent swaps on small
 //                   layers; crossings counted by Barth–Jünger–Mutzel
@@ -63,6 +69,10 @@ struct LayeredParams {
   int32_t simplex_max_items = 200;  // network simplex after longest path, 8 items up to this
   int32_t simplex_max_pivots = 2000;
   int32_t transpose_max_layer = 200;
+  // Long edges into the same item, this many or more, share one trunk of
+  // bend points (a bundle), joining it in the layer below their source;
+  // 0 turns bundles off.
+  int32_t min_bundle = 4;
   // Graphs with fewer items + edges + ports are not timed (LayeredTimes stay
   // 0): the clock reads would cost more than laying them out.
   int32_t min_timed_size = 64;

@@ -16,7 +16,13 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
 
 // Appends `seg` (translated by (dx, dy)) to `out`, dropping its first point
 // when it lies on the same border line as out's last one (a port joint).
-void AppendRoute(std::vector<Point>* out, const Point* seg, uint32_t n, float dx, float dy) {
+// `fixed` (kept as long as `out`; points added since the last call get 0)
+// flags the route's inner points: a laid-out route is simplified already,
+// and the points it kept on a straight run are where a bundle's edges join
+// its trunk (layered.cc), which must stay.
+void AppendRoute(std::vector<Point>* out, std::vector<uint8_t>* fixed, const Point* seg, uint32_t n, float dx,
+                 float dy) {
+  fixed->resize(out->size(), 0);
   for (uint32_t i = 0; i < n; ++i) {
     Point p{seg[i].x + dx, seg[i].y + dy};
     if (i == 0 && !out->empty() && std::fabs(out->back().y - p.y) < 1e-3f) {
@@ -24,27 +30,36 @@ void AppendRoute(std::vector<Point>* out, const Point* seg, uint32_t n, float dx
       if (n > 1) continue;
     }
     out->push_back(p);
+    fixed->push_back(i > 0 && i + 1 < n);
   }
 }
 
-void SimplifyInPlace(std::vector<Point>* pts) {
+void SimplifyInPlace(std::vector<Point>* pts, std::vector<uint8_t>* fixed) {
   auto& v = *pts;
+  auto& f = *fixed;
+  f.resize(v.size(), 0);
   size_t k = 0;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (k > 0 && std::fabs(v[k - 1].x - v[i].x) < 1e-3f && std::fabs(v[k - 1].y - v[i].y) < 1e-3f) continue;
-    if (k >= 2) {
+    if (k > 0 && std::fabs(v[k - 1].x - v[i].x) < 1e-3f && std::fabs(v[k - 1].y - v[i].y) < 1e-3f) {
+      f[k - 1] = f[k - 1] | f[i];
+      continue;
+    }
+    if (k >= 2 && !f[k - 1]) {
       const Point& a = v[k - 2];
       const Point& b = v[k - 1];
       float cross = (b.x - a.x) * (v[i].y - a.y) - (b.y - a.y) * (v[i].x - a.x);
       bool between = (b.x - a.x) * (v[i].x - b.x) >= 0 && (b.y - a.y) * (v[i].y - b.y) >= 0;
       if (std::fabs(cross) < 1e-2f && between) {
         v[k - 1] = v[i];
+        f[k - 1] = f[i];
         continue;
       }
     }
+    f[k] = f[i];
     v[k++] = v[i];
   }
   v.resize(k);
+  f.resize(k);
 }
 
 // Polyline → cubic Bézier with vertical tangents at every vertex; each curve
@@ -489,6 +504,7 @@ void LayoutSession::Compose(LayoutResult* r) const {
     return a.edge < b.edge;
   });
   std::vector<Point> pts, spline;
+  std::vector<uint8_t> fixed;  // per point of pts: see AppendRoute
   const float funnel = std::min(12.0f, 0.3f * options_.rank_sep);
   const float side = std::min(5.0f, 0.25f * options_.node_sep);
   r->edges.reserve(vis.size());
@@ -513,6 +529,7 @@ void LayoutSession::Compose(LayoutResult* r) const {
     i = j;
     int32_t a = item_of_placed(re.src), b = item_of_placed(re.dst);
     pts.clear();
+    fixed.clear();
     ups.clear();
     downs.clear();
     if (a != b) {
@@ -553,7 +570,7 @@ void LayoutSession::Compose(LayoutResult* r) const {
         // Do not step back up to a funnel placed below the next bend.
         if (downward && n > 0 && !pts.empty()) pts.back().y = std::min(pts.back().y, p->y + origin[g].y);
       }
-      AppendRoute(&pts, p, n, origin[g].x, origin[g].y);
+      AppendRoute(&pts, &fixed, p, n, origin[g].x, origin[g].y);
     };
     auto box_of = [&](int32_t g) -> const PlacedGroup& { return r->groups[group_box[g]]; };
     for (size_t k = 0; k < ups.size(); ++k) {
@@ -595,7 +612,7 @@ void LayoutSession::Compose(LayoutResult* r) const {
         pts.push_back({inner.x, std::max(inner.y - 0.5f * inner.h - funnel, pts.back().y)});
       }
     }
-    SimplifyInPlace(&pts);
+    SimplifyInPlace(&pts, &fixed);
     re.first_point = static_cast<uint32_t>(r->points.size());
     if (options_.edge_style == EdgeStyle::kSpline) {
       ToSpline(pts, &spline);

@@ -155,6 +155,93 @@ TEST(LayeredLayoutTest, LongEdgesGetDummies) {
   EXPECT_EQ(l.dummies, 2);  // 0→3 spans three layers
 }
 
+// A chain 0..k-1 whose every item also feeds three sinks k, k+1, k+2, as
+// every layer of a training graph feeds the gradients, the optimizer and
+// the saver. Edge i→k+s is edge (k - 1) + 3i + s.
+LayeredGraph ChainIntoSinks(int k) {
+  std::vector<std::pair<int, int>> edges;
+  for (int i = 0; i + 1 < k; ++i) edges.push_back({i, i + 1});
+  for (int i = 0; i < k; ++i) {
+    for (int s = 0; s < 3; ++s) edges.push_back({i, k + s});
+  }
+  return Graph(k + 3, edges);
+}
+
+std::vector<Point> Route(const LayeredLayout& l, size_t e) {
+  return std::vector<Point>(l.edge_routes.begin(e), l.edge_routes.begin(e) + l.edge_routes.count(e));
+}
+
+TEST(LayeredLayoutTest, LongEdgesIntoOneItemShareATrunk) {
+  const int k = 30;
+  LayeredGraph g = ChainIntoSinks(k);
+  LayeredLayout l = LayOutLayered(g, Params());
+  CheckLayout(g, l, Params());
+  for (int s = 0; s < 3; ++s) EXPECT_EQ(l.layer[k + s], k);
+  // One bend point per layer and sink, not one per edge and layer (~3k²/2),
+  // and three lines beside the chain to cross instead of 3k (thousands of
+  // crossings, as the bundles meet at the bottom).
+  EXPECT_LE(l.dummies, 3 * k);
+  EXPECT_LE(l.crossings, 2 * k);
+}
+
+TEST(LayeredLayoutTest, BundledRoutesShareSegments) {
+  const int k = 12;
+  LayeredGraph g = ChainIntoSinks(k);
+  LayeredLayout l = LayOutLayered(g, Params());
+  CheckLayout(g, l, Params());
+  auto same = [](Point a, Point b) { return a.x == b.x && a.y == b.y; };
+  for (int s = 0; s < 3; ++s) {
+    for (int i = 0; i + 2 < k; ++i) {
+      for (int j = i + 1; j + 1 < k; ++j) {  // j + 1 < k: k-1's edges are one layer long
+        SCOPED_TRACE(testing::Message() << "sink " << s << ", sources " << i << ", " << j);
+        std::vector<Point> a = Route(l, (k - 1) + 3 * i + s), b = Route(l, (k - 1) + 3 * j + s);
+        // Where b joins the trunk (its second or third point), a passes,
+        // and from there on both are the same points: the same segments.
+        size_t join = 0, at = 0;
+        for (size_t p = 1; p < std::min<size_t>(b.size(), 3) && join == 0; ++p) {
+          for (size_t q = 0; q < a.size(); ++q) {
+            if (same(a[q], b[p])) {
+              join = p;
+              at = q;
+              break;
+            }
+          }
+        }
+        ASSERT_GT(join, 0u);
+        ASSERT_EQ(a.size() - at, b.size() - join);
+        for (size_t p = join; p < b.size(); ++p) EXPECT_TRUE(same(a[at + p - join], b[p])) << p;
+      }
+    }
+  }
+}
+
+TEST(LayeredLayoutTest, ReversedEdgesStayOutOfBundles) {
+  // 0→1→…→6; 0→6 .. 4→6 would bundle into 6, but 6→0 closes a cycle, is
+  // drawn upward and shares the pair's chain with 0→6: that chain stays out
+  // of the bundle (a trunk carries edges of one direction).
+  LayeredGraph g = Graph(7, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6},
+                             {0, 6}, {1, 6}, {2, 6}, {3, 6}, {4, 6}, {6, 0}});
+  g.edges[11].back_hint = true;
+  LayeredLayout l = LayOutLayered(g, Params());
+  CheckLayout(g, l, Params());
+  EXPECT_TRUE(l.edge_reversed[11]);
+  EXPECT_FALSE(l.edge_reversed[6]);
+  // 0→6's own chain (5 bend points) and the trunk of 1→6 .. 4→6 (layers 2
+  // to 5); 15 without bundles, 5 with 0→6 in the bundle.
+  EXPECT_EQ(l.dummies, 9);
+}
+
+TEST(LayeredLayoutTest, FewLongEdgesIntoAnItemStayApart) {
+  // Three long edges into 4: below min_bundle, each keeps its own chain.
+  LayeredGraph g = Graph(5, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 4}, {1, 4}, {2, 4}});
+  LayeredLayout l = LayOutLayered(g, Params());
+  CheckLayout(g, l, Params());
+  EXPECT_EQ(l.dummies, 3 + 2 + 1);
+  LayeredParams p = Params();
+  p.min_bundle = 3;
+  EXPECT_EQ(LayOutLayered(g, p).dummies, 3);
+}
+
 TEST(LayeredLayoutTest, SinksAndSourcesPulledToTheirNeighbours) {
   // 5 hangs off 0 only: it belongs right under 0, not at the bottom; 6 feeds
   // only 4: right above it, not at the top.

@@ -189,6 +189,57 @@ TEST(LayoutTest, ExpandedGroupsContainChildrenAndRoutesCrossBorders) {
   EXPECT_EQ(r->edges.size(), 6u);
 }
 
+// A chain of ten ops at the top level, each feeding its own op inside the
+// group "sink": ten edges into one group box, of ten lengths.
+Builder ChainIntoGroup() {
+  Builder b;
+  const std::string names = "abcdefghij";
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string op = std::string("op_") + names[i];
+    if (i + 1 < names.size()) b.Edge(op, std::string("op_") + names[i + 1]);
+    b.Edge(op, std::string("sink/in_") + names[i]);
+  }
+  return b;
+}
+
+TEST(LayoutTest, EdgesIntoAGroupShareTheirTrunkDownToIt) {
+  Builder b = ChainIntoGroup();
+  auto r = LayoutGraph(b.in, Options(Expansion::kAll));
+  ASSERT_TRUE(r.ok());
+  CheckResult(*r);
+  ASSERT_EQ(r->groups.size(), 1u);
+  std::vector<std::vector<Point>> routes;  // by source, down the chain
+  for (char c : std::string("abcdefghij")) {
+    for (const RoutedEdge& e : r->edges) {
+      if (r->nodes[e.src].id == std::string("op_") + c && r->nodes[e.dst].id.rfind("sink/", 0) == 0) {
+        routes.emplace_back(r->points.begin() + e.first_point, r->points.begin() + e.first_point + e.num_points);
+      }
+    }
+  }
+  ASSERT_EQ(routes.size(), 10u);
+  // Where two routes run along the same line, they draw the same segments
+  // (one line on screen, and counted as one), not overlapping ones of
+  // different lengths: the trunk keeps a point where each edge joins it.
+  int shared = 0;
+  for (size_t i = 0; i < routes.size(); ++i) {
+    for (size_t j = i + 1; j < routes.size(); ++j) {
+      for (size_t p = 0; p + 1 < routes[i].size(); ++p) {
+        for (size_t q = 0; q + 1 < routes[j].size(); ++q) {
+          Point a = routes[i][p], b = routes[i][p + 1], c = routes[j][q], d = routes[j][q + 1];
+          if (a.x != b.x || c.x != d.x || a.x != c.x) continue;  // vertical runs on one line
+          float lo = std::max(std::min(a.y, b.y), std::min(c.y, d.y));
+          float hi = std::min(std::max(a.y, b.y), std::max(c.y, d.y));
+          if (hi - lo < 0.01f) continue;  // touch at most
+          EXPECT_TRUE(std::min(a.y, b.y) == std::min(c.y, d.y) && std::max(a.y, b.y) == std::max(c.y, d.y))
+              << "routes " << i << ", " << j << " overlap on x = " << a.x;
+          ++shared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(shared, 0);  // there is a trunk
+}
+
 TEST(LayoutTest, EmptyAndTinyInputs) {
   LayoutInput empty;
   auto r = LayoutGraph(empty, LayoutOptions());
