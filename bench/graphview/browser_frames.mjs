@@ -2,12 +2,24 @@
 // the built page, loads the synthetic ~12k-op training graph through the
 // page's benchmark hook (ckpt_bench_graph_* in src/platform/web_main.cc,
 // called with Module.ccall) and, for each case, draws it once per animation
-// frame on top of the app's own frame for FRAMES frames. Per case it prints
-// p50 / p95 / max of
-//   draw   GlGraphRenderer::Draw + a 1-pixel read (waits for the GPU), ms
-//   frame  the interval between animation frames (the app's ImGui frame +
-//          the graph; Chromium paces these at 60 Hz, so 16.7 is the floor)
-// next to the baseline measured in the same run: the empty scene.
+// frame on top of the app's own frame for FRAMES frames, twice:
+//   with a read   Draw + a 1-pixel glReadPixels, which waits until the GPU
+//                 process has drawn everything queued so far (the app's frame
+//                 and the graph): p50 / p95 / max of
+//                   draw   that wait included, ms
+//                   frame  the interval between animation frames
+//   no read       the same frames without the read, as a user's frames run
+//                 (the GPU works while the page prepares the next frame):
+//                   frame  the interval between animation frames
+//                   app    the app's own frame (ImGui, its GL calls) in wasm, p50
+// Chromium paces frames at 60 Hz, so 16.7 is the floor for "frame". Each case
+// is printed next to the baselines measured in the same run:
+//   bare WebGL2 canvas  a page of its own (served from memory) with only a
+//                       canvas of the app's size and context attributes:
+//                       a clear per frame (the floor of Chromium + SwiftShader)
+//   empty scene         the app's frame + the renderer clearing the canvas
+// Under each case: what the renderer drew (level of detail, draw calls,
+// instances per kind; its counters).
 //
 //   node bench/graphview/browser_frames.mjs [WEB_DIR]     (default build/web)
 //   env: NODES (12000), FRAMES (120), CKPTVIEW_NODE_DIR (~/.cache/ckptview/node),
@@ -16,6 +28,8 @@
 //                    1600x963` prints as "10k view: scale" for 12000 nodes, the
 //                    page's canvas here; the page hook takes a scale, not a
 //                    box count),
+//        CASES       comma-separated substrings: only the cases whose names
+//                    contain one (the baselines always run)
 //        GRAPHVIEW_SHOTS  folder for a screenshot per case (default: none)
 import fs from 'node:fs';
 import http from 'node:http';
@@ -31,6 +45,7 @@ const nodes = Number(process.env.NODES || 12000);
 const frames = Number(process.env.FRAMES || 120);
 const shots = process.env.GRAPHVIEW_SHOTS || '';
 const tenKScale = Number(process.env.TENK_SCALE || 0.00167);
+const only = (process.env.CASES || '').split(',').map((x) => x.trim()).filter(Boolean);
 const nodeDir = process.env.CKPTVIEW_NODE_DIR || path.join(os.homedir(), '.cache', 'ckptview', 'node');
 const require = createRequire(path.join(nodeDir, 'package.json'));
 const { chromium } = require('playwright-core');
@@ -43,8 +58,16 @@ if (!fs.existsSync(path.join(webDir, 'app.wasm'))) {
 // ---- Static server (127.0.0.1 only) ----------------------------------------------
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
+// The bare-canvas baseline's page, served from memory.
+const BARE_PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>bare WebGL2 canvas</title></head>' +
+  '<body style="margin:0;background:#141417"><canvas id="bare" style="display:block"></canvas></body></html>';
 const server = http.createServer((req, res) => {
   let rel = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+  if (rel === '/__bare.html') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(BARE_PAGE);
+    return;
+  }
   if (rel.endsWith('/')) rel += 'index.html';
   const file = path.resolve(webDir, '.' + rel);
   if (!file.startsWith(webDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -79,17 +102,63 @@ try {
   if (visible < 0) throw new Error('ckpt_bench_graph_load failed (see the app log)');
   const info = JSON.parse(await page.evaluate(() => Module.ccall('ckpt_bench_graph_info', 'string', [], [])));
   const canvas = await page.evaluate(() => [Module.canvas.width, Module.canvas.height]);
-  console.log(`renderer: ${gl}; canvas ${canvas[0]}x${canvas[1]}; draws: ` +
+  const attrs = await page.evaluate(() => GLctx.getContextAttributes());
+  const dpr = await page.evaluate(() => window.devicePixelRatio);
+  console.log(`renderer: ${gl}; canvas ${canvas[0]}x${canvas[1]} (devicePixelRatio ${dpr}); draws: ` +
     `${info.software_webgl ? 'expanded (software WebGL)' : 'instanced'}`);
+  console.log(`context: ${['alpha', 'depth', 'stencil', 'antialias', 'preserveDrawingBuffer']
+    .map((k) => `${k} ${attrs[k]}`).join(', ')}`);
   console.log(`graph: ${info.ops} ops, ${info.visible} visible boxes, ${info.edges} edges; layout ${info.layout_ms} ms, ` +
     `scene ${info.scene_ms} ms (in wasm; ${Date.now() - t0} ms in all)`);
   console.log(`scene: ${info.rects} rects, ${info.segments} segments, ${info.arrows} arrows, ${info.glyphs} glyphs, ` +
     `${info.width} x ${info.height} units`);
-  console.log(`${frames} frames per case; ms; draw = Draw + GPU wait, frame = animation frame interval`);
-  console.log('case                               draw50  draw95     max   frame50 frame95     max');
+  console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`${frames} frames per case; ms; with read: draw = Draw + GPU wait, frame = animation frame interval; ` +
+    'no read: frame interval, app = the app\'s frame in wasm');
+  console.log('                                   ---------------- with a 1-px read -------------   ---------- no read ----------');
+  console.log('case                               draw50  draw95     max   frame50 frame95     max   frame50 frame95     max   app50');
 
   const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
-  const f = (x) => x.toFixed(2).padStart(7);
+  const f = (x) => (x === undefined ? '      -' : x.toFixed(2).padStart(7));
+  const stats = (r) => {
+    const intervals = r.stamps.slice(1).map((t, i) => t - r.stamps[i]);
+    return { draw: r.draw, frame: [pct(intervals, 0.5), pct(intervals, 0.95), Math.max(...intervals)], app: r.app };
+  };
+  const line = (name, sync, free) =>
+    console.log(`${name.padEnd(34)}${f(pct(sync.draw, 0.5))} ${f(pct(sync.draw, 0.95))} ${f(Math.max(...sync.draw))}   ` +
+      `${sync.frame.map(f).join(' ')}   ${free.frame.map(f).join(' ')} ${f(free.app.length ? pct(free.app, 0.5) : undefined)}`);
+
+  // ---- Baseline: a bare WebGL2 canvas of the same size and attributes -------------
+  // In a page of its own while the app's frames are paused, so the two do not
+  // share the GPU process. Per frame: a clear, then (with read) a 1-px read.
+  await page.evaluate(() => Module.ccall('ckpt_bench_pause', null, ['number'], [1]));
+  const bare = await page.context().newPage();
+  await bare.goto(origin + '/__bare.html', { waitUntil: 'load' });
+  const bareRun = (read) => bare.evaluate(({ w, h, attrs, frames, read }) => new Promise((resolve, reject) => {
+    const canvas = document.getElementById('bare');
+    canvas.width = w, canvas.height = h;
+    canvas.style.width = w + 'px', canvas.style.height = h + 'px';
+    const gl = canvas.getContext('webgl2', attrs);
+    if (!gl) { reject(new Error('no WebGL2 in the bare page')); return; }
+    const pixel = new Uint8Array(4), draw = [], stamps = [];
+    let n = 0;
+    const tick = (t) => {
+      stamps.push(t);
+      const t0 = performance.now();
+      gl.clearColor(0.08, 0.08, 0.09, 1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      if (read) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+      draw.push(performance.now() - t0);
+      if (++n < frames + 2) requestAnimationFrame(tick);
+      else resolve({ draw: draw.slice(2), stamps: stamps.slice(2), app: [] });
+    };
+    requestAnimationFrame(tick);
+  }), { w: canvas[0], h: canvas[1], attrs, frames, read });
+  const bareSync = stats(await bareRun(1)), bareFree = stats(await bareRun(0));
+  await bare.close();
+  await page.evaluate(() => Module.ccall('ckpt_bench_pause', null, ['number'], [0]));
+  line('baseline: bare WebGL2 canvas', bareSync, bareFree);
+
   const cases = [
     ['baseline: empty scene', 1, 1, 6],
     ['fit all (labels culled)', 0, 0, 6],
@@ -101,26 +170,38 @@ try {
     [`10k boxes in view (scale ${tenKScale})`, 0, tenKScale, 6],
     ['10k boxes in view, labels forced', 0, tenKScale, 0],
   ];
-  for (const [name, empty, scale, labelMin] of cases) {
-    const r = await page.evaluate(({ empty, scale, labelMin, frames }) => new Promise((resolve) => {
-      const draw = [], stamps = [];
+  const run = (empty, scale, labelMin, read) => page.evaluate(({ empty, scale, labelMin, frames, read }) =>
+    new Promise((resolve) => {
+      const draw = [], stamps = [], app = [];
       let n = 0;
       const tick = (t) => {
         stamps.push(t);
-        draw.push(Module.ccall('ckpt_bench_graph_draw', 'number', ['number', 'number', 'number'], [empty, scale, labelMin]));
+        app.push(Module.ccall('ckpt_bench_app_frame_ms', 'number', [], []));
+        draw.push(Module.ccall('ckpt_bench_graph_draw', 'number', ['number', 'number', 'number', 'number'],
+          [empty, scale, labelMin, read]));
         if (++n < frames + 2) requestAnimationFrame(tick);
-        else resolve({ draw: draw.slice(2), stamps: stamps.slice(2) });  // the first two upload
+        else resolve({ draw: draw.slice(2), stamps: stamps.slice(2), app: app.slice(2) });  // the first two upload
       };
       requestAnimationFrame(tick);
-    }), { empty, scale, labelMin, frames });
-    const intervals = r.stamps.slice(1).map((t, i) => t - r.stamps[i]);
-    console.log(`${name.padEnd(34)}${f(pct(r.draw, 0.5))} ${f(pct(r.draw, 0.95))} ${f(Math.max(...r.draw))}   ` +
-      `${f(pct(intervals, 0.5))} ${f(pct(intervals, 0.95))} ${f(Math.max(...intervals))}`);
+    }), { empty, scale, labelMin, frames, read });
+  for (const [name, empty, scale, labelMin] of cases) {
+    if (!empty && only.length && !only.some((o) => name.includes(o))) continue;
+    const sync = stats(await run(empty, scale, labelMin, 1));
+    const free = stats(await run(empty, scale, labelMin, 0));
+    line(name, sync, free);
+    if (!empty) {
+      const c = JSON.parse(await page.evaluate(() => Module.ccall('ckpt_bench_graph_counters', 'string', [], [])));
+      if (c) {
+        console.log(`  drew: level ${c.lod}, ${c.draw_calls} draw calls, ${c.instances} instances (${c.rects} boxes, ` +
+          `${c.segments} edge pieces, ${c.edge_cells} edge cells, ${c.arrows} arrows, ${c.glyphs} glyphs; ` +
+          `${c.dots} of the boxes and cells as points)`);
+      }
+    }
     if (shots) {
       fs.mkdirSync(shots, { recursive: true });
       await page.evaluate(({ empty, scale, labelMin }) => {
         Module.ccall('ckpt_bench_pause', null, ['number'], [1]);
-        Module.ccall('ckpt_bench_graph_draw', 'number', ['number', 'number', 'number'], [empty, scale, labelMin]);
+        Module.ccall('ckpt_bench_graph_draw', 'number', ['number', 'number', 'number', 'number'], [empty, scale, labelMin, 1]);
       }, { empty, scale, labelMin });
       const file = path.join(shots, 'browser-' + name.replace(/\(.*/, '').trim().replace(/[^a-z0-9]+/gi, '_') + '.png');
       await page.locator('#canvas').screenshot({ path: file });
@@ -128,6 +209,7 @@ try {
       console.log(`  wrote ${file}`);
     }
   }
+  console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } catch (e) {
   console.error(`browser_frames: ${(e && e.stack) || e}`);
   exitCode = 1;

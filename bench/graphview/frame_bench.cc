@@ -1,7 +1,7 @@
 // Graph view frame-time benchmark (native, OpenGL 3.3 core; run it under
 // xvfb-run for Mesa llvmpipe, as scripts/bench.sh graphview does):
 //
-//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand]
+//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots]
 //
 // Lays out a synthetic training graph of ~N ops fully expanded (>= 10,000
 // visible boxes by default), builds its GraphScene with the app's scene
@@ -58,6 +58,7 @@ struct Options {
   std::string screenshot;
   bool parts = false;  // also time each primitive kind alone
   bool expand = false;  // GlGraphRendererOptions::expand_instances
+  bool dots = true;     // GlGraphRendererOptions::dots
 };
 
 bool ParseArgs(int argc, char** argv, Options* o) {
@@ -70,8 +71,9 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     else if (a == "--screenshot" && v) o->screenshot = argv[++i];
     else if (a == "--parts") o->parts = true;
     else if (a == "--expand") o->expand = true;
+    else if (a == "--no-dots") o->dots = false;
     else {
-      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand]\n");
+      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots]\n");
       return false;
     }
   }
@@ -133,7 +135,8 @@ class Bench {
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+    const app::RgbColor clear = app::FrameClearColor();
+    glClearColor(clear.r, clear.g, clear.b, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     glFinish();
@@ -169,11 +172,11 @@ class Bench {
       const double h = std::min<double>(sy + hh, viewport.h) - std::max(sy - hh, 0.0);
       if (w > 0 && h > 0) box_px += w * h, ++on_screen;
     }
-    std::printf("%-34s   drawn: %lld rects, %lld segments, %lld edge cells, %lld arrows, %lld glyphs; "
-                "%d rects on screen covering %.1f Mpx\n",
+    std::printf("%-34s   drawn: %lld rects, %lld segments, %lld edge cells, %lld arrows, %lld glyphs "
+                "(%lld rects and cells as points); %d rects on screen covering %.1f Mpx\n",
                 "", static_cast<long long>(c.last_rects), static_cast<long long>(c.last_segments),
                 static_cast<long long>(c.last_edge_cells), static_cast<long long>(c.last_arrows),
-                static_cast<long long>(c.last_glyphs), on_screen, box_px / 1e6);
+                static_cast<long long>(c.last_glyphs), static_cast<long long>(c.last_dots), on_screen, box_px / 1e6);
     if (!screenshot.empty()) Frame(&pass, screenshot + "-" + Slug(name) + ".png");
   }
 
@@ -255,6 +258,7 @@ int Run(const Options& o) {
 
   render::GlGraphRendererOptions renderer_options;
   renderer_options.expand_instances = o.expand;  // as the page does on SwiftShader
+  renderer_options.dots = o.dots;
   auto created = render::GlGraphRenderer::Create(renderer_options);
   if (!created.ok()) {
     std::fprintf(stderr, "frame_bench: %s\n", created.status().message().c_str());
@@ -276,7 +280,8 @@ int Run(const Options& o) {
                scene.arrows.size() * sizeof(app::SceneArrow) + scene.glyphs.size() * sizeof(app::SceneGlyph)) /
                   1e6,
               scene.max_x - scene.min_x, scene.max_y - scene.min_y);
-  std::printf("draws: %s\n", o.expand ? "expanded (per-vertex copies, indexed)" : "instanced");
+  std::printf("draws: %s%s\n", o.expand ? "expanded (per-vertex copies, indexed)" : "instanced",
+              o.dots ? ", small far boxes as points" : "");
   std::printf("window %dx%d, %d frames per case; ms, frame = ImGui + graph + glFinish (swap excluded)\n", o.width,
               o.height, o.frames);
   std::printf("%-34s %6s  %7s %7s %7s   %7s %7s %7s\n", "case", "frames", "frame50", "frame95", "max", "graph50",

@@ -106,7 +106,12 @@ void PumpReads() {
   }
 }
 
+// How long the last Frame() took in wasm (CPU; the GPU works after it), for
+// the benchmark hook ckpt_bench_app_frame_ms.
+double g_last_frame_ms = 0;
+
 void Frame() {
+  const double start = emscripten_get_now();
   // Follow the canvas' CSS size (the page lays it out).
   int w = JsCanvasWidth(), h = JsCanvasHeight();
   int cur_w = 0, cur_h = 0;
@@ -122,11 +127,13 @@ void Frame() {
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(g->window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+  const app::RgbColor clear = app::FrameClearColor();
+  glClearColor(clear.r, clear.g, clear.b, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   glfwSwapBuffers(g->window);
   PumpReads();
+  g_last_frame_ms = emscripten_get_now() - start;
 }
 
 }  // namespace
@@ -352,8 +359,10 @@ EMSCRIPTEN_KEEPALIVE const char* ckpt_bench_graph_info() {
 // whole canvas at `scale` (<= 0: fit all, centred; else around a node in the
 // middle of the graph, as frame_bench does), with labels from
 // `label_min_px` on screen; waits for the GPU (a 1-pixel read) and returns
-// the milliseconds taken. -1 without a renderer or a scene.
-EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, double label_min_px) {
+// the milliseconds taken. With `read` 0 there is no read: the time is only
+// what the calls take to queue (the GPU works after the frame; a user's
+// frames never read pixels back). -1 without a renderer or a scene.
+EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, double label_min_px, int read) {
   using ckptview::platform::g_bench;
   ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
   if (!renderer || !g_bench || !g_bench->synthetic) return -1;
@@ -372,10 +381,35 @@ EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, doubl
   v.background = 0xFF1C1A18;
   const double t0 = emscripten_get_now();
   renderer->Draw(scene, v);  // into the canvas (nothing binds other framebuffers)
-  unsigned char pixel[4];
-  glReadPixels(0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, pixel);
+  if (read) {
+    unsigned char pixel[4];
+    glReadPixels(0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, pixel);
+  }
   return emscripten_get_now() - t0;
 }
+
+// JSON: what the renderer drew in the last ckpt_bench_graph_draw (its
+// counters: level of detail, draw calls, instances per kind).
+EMSCRIPTEN_KEEPALIVE const char* ckpt_bench_graph_counters() {
+  using ckptview::platform::g_bench;
+  auto* renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(g->app.graph_renderer());
+  if (!renderer || !g_bench) return "null";
+  const auto& c = renderer->counters();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"lod\":%d,\"draw_calls\":%d,\"instances\":%lld,\"rects\":%lld,\"segments\":%lld,"
+                "\"edge_cells\":%lld,\"arrows\":%lld,\"glyphs\":%lld,\"dots\":%lld}",
+                c.last_lod_level, c.last_draw_calls, static_cast<long long>(c.last_instances),
+                static_cast<long long>(c.last_rects), static_cast<long long>(c.last_segments),
+                static_cast<long long>(c.last_edge_cells), static_cast<long long>(c.last_arrows),
+                static_cast<long long>(c.last_glyphs), static_cast<long long>(c.last_dots));
+  g_bench->info = buf;
+  return g_bench->info.c_str();
+}
+
+// Milliseconds the app's last frame (ImGui frame and its GL calls, not the
+// GPU work they queue) took in wasm.
+EMSCRIPTEN_KEEPALIVE double ckpt_bench_app_frame_ms() { return ckptview::platform::g_last_frame_ms; }
 
 // Stops (1) or restarts (0) the app's own frames, so a screenshot shows
 // only the benchmark's drawing.
@@ -406,6 +440,14 @@ int main() {
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // An opaque canvas without depth or stencil buffers (emscripten's GLFW asks
+  // for alpha, 24-bit depth and 8-bit stencil by default): nothing here
+  // tests depth or stencil, and an opaque canvas needs no blending when the
+  // page is composited.
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_SAMPLES, 0);
   int w = platform::JsCanvasWidth(), h = platform::JsCanvasHeight();
   g->window = glfwCreateWindow(w > 0 ? w : 1280, h > 0 ? h : 720, "ckptview", nullptr, nullptr);
   if (!g->window) {

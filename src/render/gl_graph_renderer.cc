@@ -101,6 +101,11 @@ void InstanceAttributes(int layout, size_t base, GLuint divisor) {
   }
 }
 
+// The largest point sprite graph_dot.vert asks for: a box of
+// kDotMaxTolerances pixels (levels are used from a tolerance of a pixel
+// down) plus a pixel of margin on each side.
+constexpr float kMaxDotPx = GlGraphRenderer::kDotMaxTolerances + 2;
+
 // World bounding boxes for culling (graph_cull.h) and how far past them the
 // shaders draw, in screen pixels: boxes grow a pixel for antialiasing and are
 // at least a pixel wide; edge quads reach half their width (at least half a
@@ -177,9 +182,27 @@ Status GlGraphRenderer::Init() {
     Status status = InitBatch(batch, shaders);
     if (!status.ok()) errors += (errors.empty() ? "" : "; ") + status.message();
   }
+  if (options_.dots) {
+    // GLES only promises 1-pixel points; sprites need kMaxDotPx.
+    GLfloat range[2] = {1, 1};
+#ifdef CKPT_GL_ES3
+    glGetFloatv(GL_ALIASED_POINT_SIZE_RANGE, range);
+#else
+    glGetFloatv(GL_POINT_SIZE_RANGE, range);
+#endif
+    if (!(range[1] >= kMaxDotPx)) options_.dots = false;
+  }
+  if (options_.dots) {
+    Status status = InitBatch(&rect_dots_, DotShaders());
+    if (!status.ok()) errors += (errors.empty() ? "" : "; ") + status.message();
+  }
   if (!errors.empty()) return Status::Error(errors);
   glGenVertexArrays(kLodLevels, edge_cells_.vao);
   glGenBuffers(kLodLevels, edge_cells_.buffer);
+  if (options_.dots) {
+    glGenVertexArrays(kLodLevels, cell_dots_.vao);
+    glGenBuffers(kLodLevels, cell_dots_.buffer);
+  }
   atlas_uniform_ = glyphs_.program.Uniform("u_atlas");
   distance_field_uniform_ = glyphs_.program.Uniform("u_distance_field");
   glGenTextures(1, &atlas_texture_);
@@ -225,12 +248,24 @@ void GlGraphRenderer::SetUpAttributes() {
       InstanceAttributes(b->layout, 0, divisor);
     }
   }
+  // Point sprites: one vertex per box, the attributes per vertex (plain
+  // draws in both modes). Level 0 has none.
+  rect_dots_.layout = cell_dots_.layout = kRectLayout;
+  if (options_.dots) {
+    for (Batch* b : {&rect_dots_, &cell_dots_}) {
+      for (int level = 1; level < kLodLevels; ++level) {
+        glBindVertexArray(b->vao[level]);
+        glBindBuffer(GL_ARRAY_BUFFER, b->buffer[level]);
+        InstanceAttributes(b->layout, 0, 0);
+      }
+    }
+  }
   glBindVertexArray(0);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
 GlGraphRenderer::~GlGraphRenderer() {
-  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_}) {
+  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_, &rect_dots_, &cell_dots_}) {
     glDeleteVertexArrays(kLodLevels, b->vao);  // zero names are ignored
     glDeleteBuffers(kLodLevels, b->buffer);
   }
@@ -311,12 +346,28 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
   UploadLevel(&arrows_, 0, scene.arrows, 3);
   UploadLevel(&glyphs_, 0, scene.glyphs, 4);
   LodScene lod;
+  std::vector<SceneRect> quads, dots;
+  // options_.dots: splits `items` into quads and point sprites, each in
+  // their order, and uploads both.
+  auto upload_boxes = [&](Batch* quad_batch, Batch* dot_batch, int level, const std::vector<SceneRect>& items) {
+    if (!options_.dots) {
+      UploadLevel(quad_batch, level, items, 4);
+      return;
+    }
+    const float max_side = kDotMaxTolerances * LodTolerance(level);
+    quads.clear();
+    dots.clear();
+    for (const SceneRect& r : items)
+      (std::max(std::fabs(r.w), std::fabs(r.h)) <= max_side ? dots : quads).push_back(r);
+    UploadLevel(quad_batch, level, quads, 4);
+    UploadLevel(dot_batch, level, dots, 1);
+  };
   for (int level = 1; level < kLodLevels; ++level) {
     BuildLod(scene, level, &lod);
-    UploadLevel(&rects_, level, lod.rects, 4);
+    upload_boxes(&rects_, &rect_dots_, level, lod.rects);
     UploadLevel(&segments_, level, lod.segments, 4);
     UploadLevel(&arrows_, level, lod.arrows, 3);
-    UploadLevel(&edge_cells_, level, lod.edge_cells, 4);
+    upload_boxes(&edge_cells_, &cell_dots_, level, lod.edge_cells);
   }
   if (options_.expand_instances) {
     size_t quads = 0;
@@ -364,9 +415,11 @@ void GlGraphRenderer::DrawBatch(const Batch& shader, const Batch& batch, int lev
   glUniform2f(shader.viewport_uniform, static_cast<float>(width), static_cast<float>(height));
   glUniform3f(shader.camera_uniform, v.center_x, v.center_y, v.scale);
   glBindVertexArray(batch.vao[level]);
-  if (!options_.expand_instances) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
+  if (!options_.expand_instances && mode != GL_POINTS) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
   for (const CullRun& run : runs_) {
-    if (!options_.expand_instances) {
+    if (mode == GL_POINTS) {
+      glDrawArrays(GL_POINTS, run.first, run.count);  // one vertex per item, in both modes
+    } else if (!options_.expand_instances) {
       // Re-pointed at the run's first instance (also back to 0: the VAO keeps the last run's offset).
       InstanceAttributes(batch.layout, static_cast<size_t>(run.first) * LayoutStride(batch.layout), 1);
       glDrawArraysInstanced(mode, 0, vertices, run.count);
@@ -387,7 +440,7 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   counters_.last_instances = 0;
   counters_.last_drew_glyphs = false;
   counters_.last_rects = counters_.last_segments = counters_.last_arrows = 0;
-  counters_.last_glyphs = counters_.last_edge_cells = 0;
+  counters_.last_glyphs = counters_.last_edge_cells = counters_.last_dots = 0;
   const int x = static_cast<int>(std::lround(viewport.x));
   const int y = static_cast<int>(std::lround(viewport.y));
   const int width = static_cast<int>(std::lround(viewport.x + viewport.w)) - x;
@@ -432,8 +485,23 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   const int level = LodLevelForScale(viewport.scale);
   counters_.last_lod_level = level;
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
+  int64_t dots = 0;
+  if (options_.dots && level > 0) {
+#ifdef GL_PROGRAM_POINT_SIZE
+    glEnable(GL_PROGRAM_POINT_SIZE);  // desktop GL: gl_PointSize only counts with this (always in GLES 3)
+#endif
+    DrawBatch(rect_dots_, rect_dots_, level, GL_POINTS, 1, viewport, width, height, &dots);
+    counters_.last_rects += dots;
+    counters_.last_dots += dots;
+  }
   DrawBatch(segments_, segments_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_segments);
   DrawBatch(rects_, edge_cells_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_edge_cells);
+  if (options_.dots && level > 0) {
+    dots = 0;
+    DrawBatch(rect_dots_, cell_dots_, level, GL_POINTS, 1, viewport, width, height, &dots);
+    counters_.last_edge_cells += dots;
+    counters_.last_dots += dots;
+  }
   DrawBatch(arrows_, arrows_, level, GL_TRIANGLES, 3, viewport, width, height, &counters_.last_arrows);
   // Labels smaller than label_min_px on screen are skipped as a whole.
   if (scene.atlas && glyphs_.instances[0] > 0 && scene.label_height * viewport.scale >= viewport.label_min_px) {

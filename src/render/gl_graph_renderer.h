@@ -4,7 +4,8 @@
 // WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
-// instance formats), with reduced copies for far zooms (graph_lod.h), only
+// instance formats), with reduced copies for far zooms (graph_lod.h; their
+// boxes of a few pixels become point sprites, graph_dot.vert), only
 // when the scene changes, each kind sorted into spatial buckets
 // (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
 // kind over the buckets near the viewport, so its cost follows what is on
@@ -38,6 +39,17 @@ struct GlGraphRendererOptions {
   // time (SwiftShader, Chromium's WebGL without a GPU: ~15 us per instance,
   // seconds per frame for a 10k-node graph); costs 3-4x the buffer memory.
   bool expand_instances = false;
+  // At far zooms (graph_lod.h levels >= 1), boxes and edge cells at most
+  // kDotMaxTolerances level tolerances (pixels) across are drawn as point
+  // sprites (graph_dot.vert): one vertex and one primitive each instead of
+  // a quad's four and two, which is what software rasterisers pay for. They
+  // draw after the level's larger boxes (cells: after the larger cells);
+  // boxes overlap only where a group frame holds its children, and a frame
+  // is never that small. GL clips a point by its centre, so at the
+  // viewport's edges such a box vanishes up to half a sprite (3 px) early.
+  // Off: every box is a quad (tests compare the two); also off where the GL
+  // cannot draw points that large.
+  bool dots = true;
   // Spatial culling (graph_cull.h): instances are bucketed at upload and a
   // frame draws only the buckets near the viewport. Off: every instance of
   // a kind in the scene's order, one draw per kind (tests compare the two).
@@ -73,7 +85,12 @@ class GlGraphRenderer final : public app::GraphRenderer {
     bool last_drew_glyphs = false;  // labels were above the size threshold
     // Per kind, instances drawn by the last Draw (after culling).
     int64_t last_rects = 0, last_segments = 0, last_arrows = 0, last_glyphs = 0, last_edge_cells = 0;
+    // Of last_rects + last_edge_cells, how many were drawn as point sprites.
+    int64_t last_dots = 0;
   };
+  // Largest box (its longer side, in level tolerances: at most pixels
+  // wherever the level is used) drawn as a point sprite.
+  static constexpr float kDotMaxTolerances = 4.0f;
   const Counters& counters() const { return counters_; }
 
  private:
@@ -111,6 +128,9 @@ class GlGraphRenderer final : public app::GraphRenderer {
 
   Batch rects_, segments_, arrows_, glyphs_;
   Batch edge_cells_;  // far-zoom edges as boxes (graph_lod.h); no program of its own
+  // options_.dots: the small boxes and edge cells of levels >= 1 as point
+  // sprites; cell_dots_ uses rect_dots_'s program.
+  Batch rect_dots_, cell_dots_;
   int atlas_uniform_ = -1;
   int distance_field_uniform_ = -1;
   unsigned atlas_texture_ = 0;

@@ -9,6 +9,8 @@ namespace ckptview::embedded {
   extern const std::size_t name##Size;
 CKPT_SHADER(kGraphRectVert)
 CKPT_SHADER(kGraphRectFrag)
+CKPT_SHADER(kGraphDotVert)
+CKPT_SHADER(kGraphDotFrag)
 CKPT_SHADER(kGraphSegmentVert)
 CKPT_SHADER(kGraphSegmentFrag)
 CKPT_SHADER(kGraphArrowVert)
@@ -32,6 +34,7 @@ std::string_view View(const unsigned char* data, std::size_t size) {
              View(embedded::k##stem##Frag, embedded::k##stem##FragSize)}
 
 ShaderPair RectShaders() { return CKPT_PAIR("graph_rect", GraphRect); }
+ShaderPair DotShaders() { return CKPT_PAIR("graph_dot", GraphDot); }
 ShaderPair SegmentShaders() { return CKPT_PAIR("graph_segment", GraphSegment); }
 ShaderPair ArrowShaders() { return CKPT_PAIR("graph_arrow", GraphArrow); }
 ShaderPair GlyphShaders() { return CKPT_PAIR("graph_glyph", GraphGlyph); }

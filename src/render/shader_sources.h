@@ -15,6 +15,7 @@ struct ShaderPair {
 };
 
 ShaderPair RectShaders();
+ShaderPair DotShaders();  // small boxes as point sprites (far zooms)
 ShaderPair SegmentShaders();
 ShaderPair ArrowShaders();
 ShaderPair GlyphShaders();

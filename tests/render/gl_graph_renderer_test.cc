@@ -677,6 +677,49 @@ TEST(GlGraphRendererTest, CullingDrawsTheSamePixels) {
   EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
 }
 
+// Far zooms draw boxes a few pixels across as point sprites (options.dots):
+// the same pixels as quads wherever the sprite lies inside the viewport, with
+// instanced and with expanded draws; boxes too large for a sprite (the
+// frames) stay quads, and level 0 has no sprites.
+TEST(GlGraphRendererTest, DotsDrawTheSamePixelsAsQuads) {
+  CKPT_REQUIRE_GL();
+  GlGraphRendererOptions quads_only;
+  quads_only.dots = false;
+  GlGraphRendererOptions expanded;
+  expanded.expand_instances = true;
+  auto quads = NewRenderer(quads_only);
+  auto dots = NewRenderer();
+  auto dots_expanded = NewRenderer(expanded);
+  ASSERT_TRUE(quads && dots && dots_expanded);
+  const GraphScene scene = CullScene();  // 2400 x 1800 units: frames, 900 boxes of 40 x 16, badges, edges
+  const OffscreenGl* gl = OffscreenGl::Get();
+  // Whole graph inside the 200 x 150 viewport, with a margin wider than a sprite.
+  const float views[][3] = {{1170, 870, 0.07f}, {1170, 870, 0.05f}, {1170, 870, 0.03f}};
+  for (const auto& [cx, cy, scale] : views) {
+    SCOPED_TRACE(testing::Message() << "scale " << scale);
+    const GraphViewport v = FullViewport(cx, cy, scale);
+    quads->Draw(scene, v);
+    const std::vector<uint32_t> want = gl->All();
+    ASSERT_GE(quads->counters().last_lod_level, 1);
+    EXPECT_EQ(quads->counters().last_dots, 0);
+    dots->Draw(scene, v);
+    EXPECT_EQ(Differ(gl->All(), want), 0);
+    const GlGraphRenderer::Counters& c = dots->counters();
+    EXPECT_GT(c.last_dots, 0);
+    EXPECT_LT(c.last_dots, c.last_rects + c.last_edge_cells);  // the frames stay quads
+    EXPECT_EQ(c.last_instances, quads->counters().last_instances);
+    EXPECT_EQ(c.last_rects, quads->counters().last_rects);
+    EXPECT_EQ(c.last_edge_cells, quads->counters().last_edge_cells);
+    dots_expanded->Draw(scene, v);
+    EXPECT_EQ(Differ(gl->All(), want), 0);
+    EXPECT_EQ(dots_expanded->counters().last_dots, c.last_dots);
+  }
+  dots->Draw(scene, FullViewport(600, 300, 1));
+  EXPECT_EQ(dots->counters().last_lod_level, 0);
+  EXPECT_EQ(dots->counters().last_dots, 0);
+  EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+}
+
 TEST(GlGraphRendererTest, FarAwayRectIsCulledAndAppearsWhenPannedTo) {
   CKPT_REQUIRE_GL();
   auto renderer = NewRenderer();
