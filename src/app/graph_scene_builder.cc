@@ -25,20 +25,45 @@ class SceneBuilder {
   SceneBuilder(const SceneInputs& in, GraphScene* scene) : in_(in), r_(*in.layout), scene_(scene) {}
 
   void Build() {
+    Clear();
+    scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
+    for (const gl::PlacedGroup& g : r_.groups) AddGroupFrame(g);
+    for (const gl::PlacedNode& n : r_.nodes) AddBox(n);
+    for (const gl::Stub& s : r_.stubs) AddStub(s);
+    for (const gl::RoutedEdge& e : r_.edges) AddEdge(e, /*highlight=*/false);
+    ComputeBounds();
+  }
+
+  // Outlines over the marked boxes and frames, and the selected node's edges
+  // again in the selection colour: drawn over the scene Build made.
+  void BuildHighlights() {
+    Clear();
+    for (const gl::PlacedGroup& g : r_.groups) {
+      if (!(GroupMarks(g.group) & kMarkHit)) continue;
+      scene_->rects.push_back({g.x, g.y, g.w, g.h, 0, WithAlpha(colors::kHit, 0x90), 1, 6});
+    }
+    for (const gl::PlacedNode& n : r_.nodes) {
+      SceneRect rect{n.x, n.y, n.w, n.h, 0, 0, 0, n.kind == gl::ItemKind::kNode ? 3.0f : 5.0f};
+      if (SetBorder(PlacedMarks(n), &rect)) scene_->rects.push_back(rect);
+    }
+    for (const gl::Stub& s : r_.stubs) {
+      SceneRect rect{s.x, s.y, s.w, s.h, 0, 0, 0, 1};
+      if (s.hub >= 0 && SetBorder(NodeMarks(s.hub) & kMarkSelected, &rect)) scene_->rects.push_back(rect);
+    }
+    for (const gl::RoutedEdge& e : r_.edges)
+      if ((PlacedMarks(r_.nodes[e.src]) | PlacedMarks(r_.nodes[e.dst])) & kMarkSelected) AddEdge(e, /*highlight=*/true);
+    ComputeBounds();
+  }
+
+ private:
+  void Clear() {
     scene_->rects.clear();
     scene_->segments.clear();
     scene_->arrows.clear();
     scene_->glyphs.clear();
     scene_->label_height = kGraphLabelHeight;
-    scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
-    for (const gl::PlacedGroup& g : r_.groups) AddGroupFrame(g);
-    for (const gl::PlacedNode& n : r_.nodes) AddBox(n);
-    for (const gl::Stub& s : r_.stubs) AddStub(s);
-    for (const gl::RoutedEdge& e : r_.edges) AddEdge(e);
-    ComputeBounds();
   }
 
- private:
   uint8_t NodeMarks(int32_t node) const {
     const auto* m = in_.node_marks;
     return m && node >= 0 && node < static_cast<int32_t>(m->size()) ? (*m)[node] : 0;
@@ -66,22 +91,24 @@ class SceneBuilder {
     return colors::kCollapsedFill;
   }
 
-  void SetBorder(uint8_t marks, SceneRect* rect) const {
+  // The highlight border of a box with `marks`; false if it has none.
+  bool SetBorder(uint8_t marks, SceneRect* rect) const {
     if (marks & kMarkSelected) {
       rect->border = colors::kSelected, rect->border_px = 3;
     } else if (marks & kMarkCurrentHit) {
       rect->border = colors::kCurrentHit, rect->border_px = 3;
     } else if (marks & kMarkHit) {
       rect->border = colors::kHit, rect->border_px = 2;
+    } else {
+      return false;
     }
+    return true;
   }
 
   void AddGroupFrame(const gl::PlacedGroup& g) {
     const uint8_t marks = GroupMarks(g.group);
     SceneRect rect{g.x, g.y, g.w, g.h, colors::kGroupFill, colors::kGroupBorder, 1, 6};
-    // No selection border on open frames: the selected box inside shows it.
     if (Dimmed(marks)) rect.fill = WithAlpha(rect.fill, 0x08);
-    else if (marks & kMarkHit) rect.border = WithAlpha(colors::kHit, 0x90);
     scene_->rects.push_back(rect);
     const gl::HierarchyGroup& hg = in_.hierarchy->groups[g.group];
     const std::string text = hg.name + "  (" + std::to_string(hg.num_nodes) + ")";
@@ -102,9 +129,7 @@ class SceneBuilder {
         scene_->rects.push_back({n.x + 3.0f * k, n.y - 3.0f * k, n.w, n.h, MixColor(fill, colors::kBackground, 0.3f * k),
                                  colors::kNodeBorder, 1, 4});
     }
-    SceneRect rect{n.x, n.y, n.w, n.h, fill, colors::kNodeBorder, 1, is_node ? 3.0f : 5.0f};
-    SetBorder(marks, &rect);
-    scene_->rects.push_back(rect);
+    scene_->rects.push_back({n.x, n.y, n.w, n.h, fill, colors::kNodeBorder, 1, is_node ? 3.0f : 5.0f});
     if (is_node) {
       AddLabel(ShortName(n.id), n.x, n.y - 0.5f * kGraphLabelHeight, kGraphLabelHeight, n.w - 8, label, true);
       return;
@@ -118,19 +143,16 @@ class SceneBuilder {
 
   void AddStub(const gl::Stub& s) {
     uint32_t fill = s.hub >= 0 ? NodeColor(s.hub) : colors::kGroupBorder;
-    uint8_t marks = s.hub >= 0 ? NodeMarks(s.hub) : 0;
-    if (Dimmed(marks)) fill = MixColor(fill, colors::kBackground, 0.75f);
-    SceneRect rect{s.x, s.y, s.w, s.h, fill, 0, 0, 1};
-    SetBorder(marks & kMarkSelected, &rect);
-    scene_->rects.push_back(rect);
+    if (s.hub >= 0 && Dimmed(NodeMarks(s.hub))) fill = MixColor(fill, colors::kBackground, 0.75f);
+    scene_->rects.push_back({s.x, s.y, s.w, s.h, fill, 0, 0, 1});
   }
 
-  void AddEdge(const gl::RoutedEdge& e) {
+  void AddEdge(const gl::RoutedEdge& e, bool highlight) {
     if (e.num_points < 2 || e.first_point + e.num_points > r_.points.size()) return;
     const uint8_t a = PlacedMarks(r_.nodes[e.src]), b = PlacedMarks(r_.nodes[e.dst]);
     uint32_t color = e.control ? colors::kControlEdge : colors::kEdge;
     float width = e.control ? 1.0f : std::min(4.0f, 1.2f + 0.6f * std::log2(static_cast<float>(e.count)));
-    if ((a | b) & kMarkSelected) color = colors::kSelectedEdge, width += 0.8f;
+    if (highlight) color = colors::kSelectedEdge, width += 0.8f;
     else if (Dimmed(a) || Dimmed(b)) color = WithAlpha(color, 0x30);
     sampled_.clear();
     const gl::Point* p = &r_.points[e.first_point];
@@ -143,7 +165,7 @@ class SceneBuilder {
     for (size_t i = 0; i + 1 < sampled_.size(); ++i)
       scene_->segments.push_back({sampled_[i].x, sampled_[i].y, sampled_[i + 1].x, sampled_[i + 1].y, color, width});
     AddArrow(color);
-    if (e.count > 1) {
+    if (e.count > 1 && !highlight) {
       const gl::Point& mid = sampled_[sampled_.size() / 2];
       AddLabel(std::to_string(e.count), mid.x + 3, mid.y - 0.4f * kGraphLabelHeight, kGraphLabelHeight * 0.8f, 60,
                WithAlpha(colors::kLabel, 0xA0), false);
@@ -212,6 +234,11 @@ std::string FitLabel(const GraphFont& font, const std::string& text, float heigh
 void BuildGraphScene(const SceneInputs& in, GraphScene* scene) {
   if (!in.layout || !in.hierarchy || !scene) return;
   SceneBuilder(in, scene).Build();
+}
+
+void BuildGraphHighlights(const SceneInputs& in, GraphScene* highlights) {
+  if (!in.layout || !in.hierarchy || !highlights) return;
+  SceneBuilder(in, highlights).BuildHighlights();
 }
 
 }  // namespace ckptview::app

@@ -2,7 +2,10 @@
 // GraphScene: node boxes coloured by op family or device, expanded groups
 // as frames with a header, collapsed groups and series as boxes with their
 // node counts, hub stubs, edges sampled from their routes with arrowheads
-// and counts, and the view's states (selected, search hits, freeze-kept).
+// and counts, with what the freeze outputs drop dimmed.
+// BuildGraphHighlights: the selection and search hits as a second, small
+// scene drawn over the first, so that a click or a search rebuilds and
+// uploads a few instances rather than every box and edge.
 #pragma once
 
 #include <cstdint>
@@ -41,9 +44,10 @@ struct SceneInputs {
 // Label line height in world units (boxes are 24 high by default).
 inline constexpr float kGraphLabelHeight = 11;
 
-// Replaces the arrays and bounds of `scene`; leaves `version` alone (the
-// caller bumps it).
+// Both replace the arrays and bounds of their scene and leave `version`
+// alone (the caller bumps it).
 void BuildGraphScene(const SceneInputs& in, GraphScene* scene);
+void BuildGraphHighlights(const SceneInputs& in, GraphScene* highlights);
 
 // `text` cut to fit `max_width` at line height `height` ("..." appended when cut).
 std::string FitLabel(const GraphFont& font, const std::string& text, float height, float max_width);

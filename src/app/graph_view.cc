@@ -229,6 +229,7 @@ void GraphView::SetKept(const std::vector<int>& kept, bool active) {
   kept_active_ = active;
   kept_count_ = static_cast<int>(kept.size());
   UpdateMarks();
+  Invalidate();  // dimming is part of the scene itself
 }
 
 bool GraphView::IsKept(int node) const {
@@ -242,7 +243,9 @@ void GraphView::SetColorMode(GraphColorMode mode) {
 }
 
 // Marks per node, OR-ed up the group tree so that collapsed groups show
-// what they hide (a hit, the selection, kept nodes).
+// what they hide (a hit, the selection, kept nodes). Only the highlights
+// depend on the selection and the hits: callers that change the kept set
+// invalidate the scene too.
 void GraphView::UpdateMarks() {
   GraphLevel& l = level();
   const gl::Hierarchy& h = l.session->hierarchy();
@@ -263,26 +266,39 @@ void GraphView::UpdateMarks() {
       group_marks_[g] |= m;
     }
   }
-  Invalidate();
+  highlights_dirty_ = true;
+}
+
+SceneInputs GraphView::SceneInputsNow() const {
+  const GraphLevel& l = level();
+  SceneInputs in;
+  in.layout = &l.layout;
+  in.hierarchy = &l.session->hierarchy();
+  in.graph = l.graph;
+  in.node_marks = &node_marks_;
+  in.group_marks = &group_marks_;
+  in.dim_unkept = kept_active_ && levels_.size() == 1;
+  in.color_mode = color_mode_;
+  in.font = font_;
+  return in;
 }
 
 const GraphScene& GraphView::scene() {
   if (scene_dirty_) {
-    const GraphLevel& l = level();
-    SceneInputs in;
-    in.layout = &l.layout;
-    in.hierarchy = &l.session->hierarchy();
-    in.graph = l.graph;
-    in.node_marks = &node_marks_;
-    in.group_marks = &group_marks_;
-    in.dim_unkept = kept_active_ && levels_.size() == 1;
-    in.color_mode = color_mode_;
-    in.font = font_;
-    BuildGraphScene(in, &scene_);
+    BuildGraphScene(SceneInputsNow(), &scene_);
     scene_.version++;
     scene_dirty_ = false;
   }
   return scene_;
+}
+
+const GraphScene& GraphView::highlights() {
+  if (highlights_dirty_) {
+    BuildGraphHighlights(SceneInputsNow(), &highlights_);
+    highlights_.version++;
+    highlights_dirty_ = false;
+  }
+  return highlights_;
 }
 
 std::vector<std::string> GraphView::ExpandedGroups() const {
@@ -340,6 +356,7 @@ void GraphView::PopTo(size_t depth) {
   levels_.resize(depth + 1);
   if (!search_.query.empty()) Search(search_.query);
   UpdateMarks();
+  Invalidate();
 }
 
 }  // namespace ckptview::app

@@ -102,6 +102,11 @@ class GraphView {
   // The scene for the current state; rebuilt (and its version bumped) only
   // after something changed.
   const GraphScene& scene();
+  // The selection and search hits, drawn over scene(): rebuilt on their own
+  // (a click does not rebuild or re-upload the whole scene).
+  const GraphScene& highlights();
+  // Of highlights(), how many primitives the last DrawCanvas drew (in view).
+  int highlights_drawn() const { return highlights_drawn_; }
   // The node selected by the last click or action since the previous call
   // (-1: none), so the App can load a variable's values once per click.
   int TakeSelectionChange();
@@ -133,7 +138,8 @@ class GraphView {
   void Relayout();
   void UpdateMarks();
   void CenterOn(float wx, float wy);
-  void Invalidate() { scene_dirty_ = true; }
+  void Invalidate() { scene_dirty_ = highlights_dirty_ = true; }
+  SceneInputs SceneInputsNow() const;
   bool FindGroupBox(int32_t group, float* x, float* y, float* w, float* h) const;
 
   const GraphFont* font_ = nullptr;
@@ -146,6 +152,9 @@ class GraphView {
   GraphColorMode color_mode_ = GraphColorMode::kOpType;
   GraphScene scene_;
   bool scene_dirty_ = true;
+  GraphScene highlights_;
+  bool highlights_dirty_ = true;
+  int highlights_drawn_ = 0;
   int selection_change_ = -1;
   float canvas_w_ = 800, canvas_h_ = 600;
 
@@ -156,6 +165,10 @@ class GraphView {
     GraphViewport viewport;
   };
   void HandleInput(float origin_x, float origin_y);
+  // Draws highlights() with ImGui over the canvas whose top left is at
+  // screen point (origin_x, origin_y) (graph_view_highlights.cc); returns
+  // how many of its primitives were in view.
+  int DrawHighlights(float origin_x, float origin_y);
   void QueueDraw(int slot, GraphRenderer* renderer, const GraphViewport& viewport);
   DrawCall draw_calls_[2];  // main and minimap: read by ImGui's render pass after Draw
   bool press_in_minimap_ = false;

@@ -77,6 +77,7 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   vp.center_x = cam.center_x, vp.center_y = cam.center_y, vp.scale = cam.scale * fx;
   vp.background = graph_colors::kBackground;
   QueueDraw(0, renderer, vp);
+  highlights_drawn_ = DrawHighlights(origin.x, origin.y);
 
   // Minimap: the whole scene again, small, with the view's rectangle on top.
   const WorldRect m = MinimapRect();

@@ -152,7 +152,7 @@ TEST(GraphViewTest, RegexSearchFindsNamesAndOpsAndSteps) {
   const int placed = view->PlacedIndexOf(hit);
   ASSERT_GE(placed, 0);
   EXPECT_FLOAT_EQ(view->camera().center_x, view->level().layout.nodes[placed].x);
-  EXPECT_EQ(RectOf(view->scene(), view->level().layout.nodes[placed])->border, graph_colors::kSelected);
+  EXPECT_EQ(RectOf(view->highlights(), view->level().layout.nodes[placed])->border, graph_colors::kSelected);
   ASSERT_TRUE(app.GraphNextHit(false).ok());
   ASSERT_TRUE(app.GraphNextHit(false).ok());
   EXPECT_EQ(view->search().current, expected - 1);  // wraps around
@@ -214,6 +214,40 @@ TEST(GraphViewTest, ConstValueShowsInTheValueView) {
   bad.set_tensor_content("abc");  // 3 bytes for 4 floats
   EXPECT_FALSE(app.ShowTensor(id, "bad", bad).ok());
   EXPECT_EQ(app.selected().state, SelectedValue::State::kFailed);
+}
+
+// A click or a search changes only the highlights drawn over the scene:
+// the scene (every box, edge and label) is not rebuilt or uploaded again.
+TEST(GraphViewTest, SelectionAndHitsRebuildOnlyTheHighlights) {
+  App app;
+  ASSERT_GT(OpenFixture(app, "conv"), 0);
+  GraphView* view = app.GraphViewOf();
+  ASSERT_NE(view, nullptr);
+  const uint64_t scene_version = view->scene().version;
+  EXPECT_TRUE(view->highlights().rects.empty());
+  const uint64_t h0 = view->highlights().version;
+
+  // The visible node with the most edges.
+  const gl::LayoutResult& layout = view->level().layout;
+  std::vector<int> degree(layout.nodes.size());
+  for (const gl::RoutedEdge& e : layout.edges) ++degree[e.src], ++degree[e.dst];
+  int placed = -1;
+  for (size_t i = 0; i < layout.nodes.size(); ++i)
+    if (layout.nodes[i].kind == gl::ItemKind::kNode && (placed < 0 || degree[i] > degree[placed])) placed = int(i);
+  ASSERT_GE(placed, 0);
+  ASSERT_GT(degree[placed], 0);
+  view->SelectNodeIndex(layout.nodes[placed].item, false);
+  EXPECT_EQ(view->scene().version, scene_version);
+  const GraphScene& h = view->highlights();
+  EXPECT_GT(h.version, h0);
+  ASSERT_EQ(h.rects.size(), 1u);
+  EXPECT_EQ(RectOf(h, layout.nodes[placed])->border, graph_colors::kSelected);
+  EXPECT_EQ(h.arrows.size(), size_t(degree[placed]));  // each of its edges, once, in the selection colour
+  for (const SceneSegment& seg : h.segments) EXPECT_EQ(seg.color, graph_colors::kSelectedEdge);
+
+  ASSERT_TRUE(app.GraphSearch("Conv2D").ok());
+  EXPECT_EQ(view->scene().version, scene_version);
+  EXPECT_GT(view->highlights().rects.size(), 1u);
 }
 
 TEST(GraphViewTest, FreezeOutputsHighlightExactlyTheKeptNodes) {
@@ -464,7 +498,9 @@ TEST(GraphViewTest, DrawsThroughTheRendererInHeadlessFrames) {
       RunCallbacks();
     }
     EXPECT_EQ(app.selected().state, SelectedValue::State::kLoaded);
-    EXPECT_GT(rec->versions.back(), rec->versions.front());
+    // The selection is drawn over the scene, which is not uploaded again.
+    EXPECT_EQ(rec->versions.back(), rec->versions.front());
+    EXPECT_GT(app.GraphViewOf()->highlights_drawn(), 0);
   }
   {
     App app;  // no renderer: the view still builds its scene
