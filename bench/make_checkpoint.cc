@@ -24,7 +24,9 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Fail("usage: make_checkpoint PREFIX [--variables N] [--bytes TOTAL]");
+  const char* usage = "usage: make_checkpoint PREFIX [--variables N] [--bytes TOTAL]";
+  // An option where PREFIX goes (e.g. --help) is not a file name to write.
+  if (argc < 2 || argv[1][0] == '-' || argc % 2 != 0) return Fail(usage);
   std::string prefix = argv[1];
   long long variables = 1, total_bytes = 1 << 20;
   for (int i = 2; i + 1 < argc; i += 2) {
