@@ -345,30 +345,43 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
   UploadLevel(&segments_, 0, scene.segments, 4);
   UploadLevel(&arrows_, 0, scene.arrows, 3);
   UploadLevel(&glyphs_, 0, scene.glyphs, 4);
+  // The far levels are made when a Draw first needs one (UploadLod): most
+  // uploads follow an expand or collapse at a near zoom, and building all of
+  // them took three quarters of an upload's time.
+  for (int level = 0; level < kLodLevels; ++level) level_ready_[level] = level == 0;
+  FinishUpload();
+  ++counters_.scene_uploads;
+}
+
+void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level) {
   LodScene lod;
+  BuildLod(scene, level, &lod);
   std::vector<SceneRect> quads, dots;
   // options_.dots: splits `items` into quads and point sprites, each in
   // their order, and uploads both.
-  auto upload_boxes = [&](Batch* quad_batch, Batch* dot_batch, int level, const std::vector<SceneRect>& items) {
+  auto upload_boxes = [&](Batch* quad_batch, Batch* dot_batch, const std::vector<SceneRect>& items) {
     if (!options_.dots) {
       UploadLevel(quad_batch, level, items, 4);
       return;
     }
     const float max_side = kDotMaxTolerances * LodTolerance(level);
-    quads.clear();
-    dots.clear();
     for (const SceneRect& r : items)
       (std::max(std::fabs(r.w), std::fabs(r.h)) <= max_side ? dots : quads).push_back(r);
     UploadLevel(quad_batch, level, quads, 4);
     UploadLevel(dot_batch, level, dots, 1);
+    quads.clear();
+    dots.clear();
   };
-  for (int level = 1; level < kLodLevels; ++level) {
-    BuildLod(scene, level, &lod);
-    upload_boxes(&rects_, &rect_dots_, level, lod.rects);
-    UploadLevel(&segments_, level, lod.segments, 4);
-    UploadLevel(&arrows_, level, lod.arrows, 3);
-    upload_boxes(&edge_cells_, &cell_dots_, level, lod.edge_cells);
-  }
+  upload_boxes(&rects_, &rect_dots_, lod.rects);
+  UploadLevel(&segments_, level, lod.segments, 4);
+  UploadLevel(&arrows_, level, lod.arrows, 3);
+  upload_boxes(&edge_cells_, &cell_dots_, lod.edge_cells);
+  level_ready_[level] = true;
+  FinishUpload();
+  ++counters_.lod_uploads;
+}
+
+void GlGraphRenderer::FinishUpload() {
   if (options_.expand_instances) {
     size_t quads = 0;
     for (const Batch* b : {&rects_, &segments_, &glyphs_, &edge_cells_})
@@ -378,7 +391,6 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
     GrowVertexIds(quads, triangles);
   }
   glBindBuffer(GL_ARRAY_BUFFER, 0);
-  ++counters_.scene_uploads;
 }
 
 void GlGraphRenderer::UploadAtlas(const app::FontAtlas& atlas) {
@@ -483,6 +495,7 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   }
 
   const int level = LodLevelForScale(viewport.scale);
+  if (!level_ready_[level]) UploadLod(scene, level);
   counters_.last_lod_level = level;
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
   int64_t dots = 0;

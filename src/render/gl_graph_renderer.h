@@ -4,9 +4,9 @@
 // WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
-// instance formats), with reduced copies for far zooms (graph_lod.h; their
-// boxes of a few pixels become point sprites, graph_dot.vert), only
-// when the scene changes, each kind sorted into spatial buckets
+// instance formats) when the scene changes, and reduced copies for far zooms
+// (graph_lod.h; their boxes of a few pixels become point sprites,
+// graph_dot.vert) when a draw first needs one; each kind sorted into spatial buckets
 // (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
 // kind over the buckets near the viewport, so its cost follows what is on
 // screen, not the scene's size. Shaders
@@ -78,6 +78,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // What the renderer did, for tests and benchmarks.
   struct Counters {
     uint64_t scene_uploads = 0;
+    uint64_t lod_uploads = 0;     // far levels made and uploaded (one per level a Draw first needs)
     uint64_t atlas_uploads = 0;
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
@@ -118,7 +119,9 @@ class GlGraphRenderer final : public app::GraphRenderer {
   void GrowVertexIds(size_t quads, size_t triangles);
   static Status InitBatch(Batch* batch, const ShaderPair& shaders);
   void SetUpAttributes();
-  void UploadScene(const app::GraphScene& scene);
+  void UploadScene(const app::GraphScene& scene);  // level 0; the others on demand
+  void UploadLod(const app::GraphScene& scene, int level);
+  void FinishUpload();
   void UploadAtlas(const app::FontAtlas& atlas);
   // Draws `batch`'s instances of `level` with `shader`'s program (the edge
   // cells use the boxes' program).
@@ -145,6 +148,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   std::vector<uint32_t> cull_order_;
   std::vector<CullRun> runs_;        // per-draw scratch
   bool have_scene_ = false;
+  bool level_ready_[kLodLevels] = {};  // uploaded for the current scene
   SceneKey scene_key_;
   const app::FontAtlas* atlas_ = nullptr;  // last uploaded (address only, never dereferenced later)
   uint64_t atlas_version_ = 0;

@@ -1,5 +1,5 @@
 // Level of detail for far zooms: reduced copies of a scene's boxes, edges
-// and arrowheads, made once per scene upload (CPU, O(n) per level) so that a
+// and arrowheads, made once per scene and level (CPU, O(n) per level) so that a
 // frame picks one by the camera's scale and stays O(1).
 //
 // Why: software rasterisers (Mesa llvmpipe under Xvfb, SwiftShader in

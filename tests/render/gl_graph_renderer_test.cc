@@ -431,6 +431,20 @@ TEST(GlGraphRendererTest, UploadsOnlyWhenTheSceneChanges) {
   EXPECT_EQ(renderer->counters().scene_uploads, 3u);
   EXPECT_TRUE(Near(gl->Pixel(160, 75), kWhite));
 
+  // Far levels of detail are made when a draw first needs one, once per
+  // scene version (every draw above was at level 0).
+  EXPECT_EQ(renderer->counters().lod_uploads, 0u);
+  const GraphViewport far = FullViewport(0, 0, 0.05f);
+  renderer->Draw(scene, far);
+  renderer->Draw(scene, far);
+  EXPECT_EQ(renderer->counters().lod_uploads, 1u);
+  EXPECT_GT(renderer->counters().last_lod_level, 0);
+  ++scene.version;
+  renderer->Draw(scene, FullViewport());
+  EXPECT_EQ(renderer->counters().lod_uploads, 1u);
+  renderer->Draw(scene, far);
+  EXPECT_EQ(renderer->counters().lod_uploads, 2u);
+
   // The atlas too: once per atlas version.
   app::FontAtlas atlas;
   atlas.width = 4, atlas.height = 4, atlas.pixels.assign(16, 255), atlas.version = 1;
