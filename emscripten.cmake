@@ -133,14 +133,20 @@ target_link_options(ckpt_node_cli INTERFACE
   -sUSE_PTHREADS=0
   -sDISABLE_EXCEPTION_CATCHING=1
   # main()'s return value becomes node's exit code.
-  -sEXIT_RUNTIME=1)
+  -sEXIT_RUNTIME=1
+  # The checksum helper thread of `inspect --verify` (a worker running a
+  # second instance of the module; see the file). src/cli/CMakeLists.txt
+  # relinks when it changes.
+  "--js-library=${CMAKE_SOURCE_DIR}/src/cli/node_helper.js")
 # The node CLI builds src/base/crc32c.cc, and only it, with SIMD128 (16 lanes
 # of table lookups, ~1.8x the table rate): the rest of the module is compiled
 # as the page's is, so node timings of other code still stand for the page.
 # The file's target is declared later (src/base), hence the deferred call.
-# (Threads for the node CLI were tried too, splitting checksums and reading
-# ahead: on this 2-core machine the workers' start-up cost more than they
-# saved, so the CLI stays single-threaded like the page.)
+# (Emscripten pthreads for the node CLI were tried too, splitting checksums
+# and reading ahead: on this 2-core machine their workers' start-up cost more
+# than they saved. The wasm stays single-threaded like the page; the one
+# helper thread of `inspect --verify` is a plain node worker, started with
+# the process, that the main thread never waits for (src/cli/node_helper.js).)
 if(CKPT_NODE_CLI AND NOT CKPT_BUILD_GUI)
   cmake_language(DEFER CALL set_source_files_properties "${CMAKE_SOURCE_DIR}/src/base/crc32c.cc"
                  TARGET_DIRECTORY ckpt_base PROPERTIES COMPILE_OPTIONS -msimd128)

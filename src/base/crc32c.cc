@@ -348,4 +348,35 @@ uint32_t Extend(uint32_t crc, const void* data, size_t n) {
   return ~BestRaw()(~crc, static_cast<const uint8_t*>(data), n);
 }
 
+// CRC(A ‖ B) = CRC(A) moved past len_b zero bytes, XOR CRC(B) (the pre- and
+// post-inversions cancel). The operator for 2^k zero bytes is squared from
+// the one for a zero bit (as MakeZerosTable); those for the set bits of len_b
+// compose into op_.
+Combiner::Combiner(uint64_t len_b) {
+  for (int k = 0; k < 32; ++k) op_[k] = 1u << k;  // identity
+  if (len_b == 0) return;
+  uint32_t odd[32], even[32];
+  odd[0] = kPoly;  // one zero bit
+  for (int n = 1; n < 32; ++n) odd[n] = 1u << (n - 1);
+  Gf2MatrixSquare(even, odd);  // two zero bits
+  Gf2MatrixSquare(odd, even);  // four zero bits
+  auto apply = [this](const uint32_t* mat) {
+    for (uint32_t& column : op_) column = Gf2MatrixTimes(mat, column);
+  };
+  for (;;) {
+    Gf2MatrixSquare(even, odd);  // first pass: one zero byte
+    if (len_b & 1) apply(even);
+    len_b >>= 1;
+    if (len_b == 0) break;
+    Gf2MatrixSquare(odd, even);
+    if (len_b & 1) apply(odd);
+    len_b >>= 1;
+    if (len_b == 0) break;
+  }
+}
+
+uint32_t Combiner::operator()(uint32_t crc_a, uint32_t crc_b) const { return Gf2MatrixTimes(op_, crc_a) ^ crc_b; }
+
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) { return Combiner(len_b)(crc_a, crc_b); }
+
 }  // namespace ckptview::crc32c

@@ -16,6 +16,19 @@ uint32_t ExtendPortableForTest(uint32_t crc, const void* data, size_t n);
 // on plain arrays elsewhere), so tests can check it on every build.
 uint32_t ExtendLanesForTest(uint32_t crc, const void* data, size_t n);
 inline uint32_t Value(const void* data, size_t n) { return Extend(0, data, n); }
+// CRC(A ‖ B) from crc_a = CRC(A), crc_b = CRC(B) and B's length (zlib's
+// crc32_combine): lets two threads checksum halves of one range.
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+// Combine for many B of one length: the operator is computed once, and each
+// join is 32 steps.
+class Combiner {
+ public:
+  explicit Combiner(uint64_t len_b);
+  uint32_t operator()(uint32_t crc_a, uint32_t crc_b) const;  // Combine(crc_a, crc_b, len_b)
+
+ private:
+  uint32_t op_[32];  // column k: the register with bit k set, moved past len_b zero bytes
+};
 
 constexpr uint32_t kMaskDelta = 0xa282ead8u;
 inline uint32_t Mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kMaskDelta; }

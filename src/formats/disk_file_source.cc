@@ -11,6 +11,26 @@
 #include <cstring>
 #include <future>
 
+#include "base/crc32c.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+// The checksum helper of the node CLI (src/cli/node_helper.js, linked as a
+// JS library): a worker thread running a second instance of this module.
+// A range is shared with it as `pieces` pieces of `piece` bytes (the last
+// shorter) that both threads claim, in any order, until none is left.
+extern "C" {
+// Offers the range (`path` on disk) to the helper; false if it is not ready
+// (still starting, or gone): the caller then does the range alone.
+int ckpt_helper_begin(const char* path, double offset, double size, double piece, int pieces);
+// The next unclaimed piece of the offered range, or -1.
+int ckpt_helper_claim();
+// Waits until the helper has left the range; for each piece it did, sets
+// done[i] = 1 and crcs[i] (a piece it failed stays 0 in done).
+void ckpt_helper_end(uint32_t* crcs, uint8_t* done);
+}
+#endif
+
 namespace ckptview::formats {
 namespace {
 
@@ -216,4 +236,103 @@ Status DiskFileSource::ReadRangeVisiting(const std::string& path, uint64_t offse
   return Status::Ok();
 }
 
+Status DiskFileSource::Crc32cOfRange(const std::string& path, uint64_t offset, uint64_t size, uint32_t* crc) {
+#ifdef __EMSCRIPTEN__
+  constexpr uint64_t kPiece = uint64_t{1} << 20;  // stays in cache between read and crc
+  constexpr uint64_t kMaxPieces = 1024;           // per offer (node_helper.js has room for this many)
+  const std::string disk = DiskPath(path);
+  if (size >= 4 * kPiece && !disk.empty()) {
+    static const crc32c::Combiner join_piece(kPiece);
+    std::string buffer;
+    std::vector<uint32_t> crcs;
+    std::vector<uint8_t> mine, helped;
+    uint64_t part = 0;
+    for (uint64_t done = 0; done < size; done += part) {
+      part = std::min(size - done, kMaxPieces * kPiece);
+      const uint64_t at = offset + done;
+      const size_t pieces = size_t((part + kPiece - 1) / kPiece);
+      auto piece_size = [&](size_t i) { return std::min(kPiece, part - i * kPiece); };
+      uint32_t part_crc = 0;
+      if (!ckpt_helper_begin(disk.c_str(), double(at), double(part), double(kPiece), int(pieces))) {
+        CKPT_RETURN_IF_ERROR(FileSource::Crc32cOfRange(path, at, part, &part_crc));
+      } else {
+        crcs.assign(pieces, 0);
+        mine.assign(pieces, 0);
+        helped.assign(pieces, 0);
+        for (int i; (i = ckpt_helper_claim()) >= 0;) {
+          if (!ReadRange(path, at + uint64_t(i) * kPiece, piece_size(size_t(i)), &buffer).ok()) break;
+          crcs[size_t(i)] = crc32c::Value(buffer.data(), buffer.size());
+          mine[size_t(i)] = 1;
+        }
+        ckpt_helper_end(crcs.data(), helped.data());
+        // A piece that failed here or in the helper is redone in order, so
+        // the error reported is that of the first bad piece, as alone.
+        for (size_t i = 0; i < pieces; ++i) {
+          if (mine[i] || helped[i]) continue;
+          CKPT_RETURN_IF_ERROR(ReadRange(path, at + i * kPiece, piece_size(i), &buffer));
+          crcs[i] = crc32c::Value(buffer.data(), buffer.size());
+        }
+        part_crc = crcs[0];
+        for (size_t i = 1; i < pieces; ++i) {
+          part_crc = piece_size(i) == kPiece ? join_piece(part_crc, crcs[i])
+                                             : crc32c::Combine(part_crc, crcs[i], piece_size(i));
+        }
+      }
+      *crc = done == 0 ? part_crc : crc32c::Combine(*crc, part_crc, part);
+    }
+    return Status::Ok();
+  }
+#endif
+  return FileSource::Crc32cOfRange(path, offset, size, crc);
+}
+
 }  // namespace ckptview::formats
+
+#ifdef __EMSCRIPTEN__
+// What the helper runs (src/cli/node_helper.js, in the worker): open the
+// file `path` (in the buffer below) for a range, checksum its pieces, close.
+extern "C" EMSCRIPTEN_KEEPALIVE int ckpt_helper_open(const char* path) {
+  int fd;
+  do {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void ckpt_helper_close(int fd) { close(fd); }
+
+// The CRC-32C of `size` (<= 1 MiB) bytes at `offset` of `fd`, or -1 if they
+// cannot all be read.
+extern "C" EMSCRIPTEN_KEEPALIVE double ckpt_helper_piece_crc(int fd, double offset, double size) {
+  static std::string buffer;
+  const size_t want = size_t(size);
+  if (fd < 0 || want > (size_t{1} << 20)) return -1;
+  buffer.resize(want);
+  size_t got = 0;
+  while (got < want) {
+    const ssize_t n = pread(fd, buffer.data() + got, want - got, off_t(uint64_t(offset) + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    got += size_t(n);
+  }
+  return double(ckptview::crc32c::Value(buffer.data(), want));
+}
+
+// Checksums 256 KiB of zeros. V8 runs a wasm function in its baseline
+// compiler until it is found hot and its optimizing compile, on a background
+// thread, is done: ~20 ms for the CRC kernel, while the baseline code is
+// ~1.7x slower. Called once the module is instantiated, this starts that
+// compile while the CLI is still reading the index rather than when both
+// threads are checksumming (and the compile has no core of its own).
+extern "C" EMSCRIPTEN_KEEPALIVE uint32_t ckpt_helper_warm_up() {
+  static const std::string zeros(256 << 10, '\0');
+  return ckptview::crc32c::Value(zeros.data(), zeros.size());
+}
+
+// Room for the helper's `path` argument (n bytes and a NUL).
+extern "C" EMSCRIPTEN_KEEPALIVE char* ckpt_helper_path_buffer(int n) {
+  static std::string path;
+  path.assign(size_t(n) + 1, '\0');
+  return path.data();
+}
+#endif

@@ -1,5 +1,6 @@
 // DiskFileSource: a FileSource over the local disk (CLI, desktop app, tests).
-// Native only (CMake leaves it out of the wasm build): reads with POSIX pread.
+// Native, and the wasm CLI under node (whose pread is node's fs); CMake
+// leaves it out of the page.
 //
 // Opened on a folder it lists every regular file below it, recursively, with
 // '/'-separated paths relative to the folder, sorted. Opened on a file it
@@ -48,6 +49,12 @@ class DiskFileSource : public FileSource {
   Status ReadRangeVisiting(const std::string& path, uint64_t offset, uint64_t size,
                            std::string* out,
                            const std::function<void(const char* data, size_t n)>& visit) override;
+
+  // Under node (the wasm CLI), a range of 4 MiB or more is shared, in 1 MiB
+  // pieces, with a helper thread that reads and checksums them too
+  // (src/cli/node_helper.js); elsewhere, and whenever the helper is not
+  // ready, FileSource's loop.
+  Status Crc32cOfRange(const std::string& path, uint64_t offset, uint64_t size, uint32_t* crc) override;
 
   // The folder that listed paths are relative to.
   const std::string& root() const { return root_; }

@@ -1,8 +1,22 @@
 #include "formats/file_source.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "base/crc32c.h"
+
 namespace ckptview::formats {
+
+Status FileSource::Crc32cOfRange(const std::string& path, uint64_t offset, uint64_t size, uint32_t* crc) {
+  constexpr uint64_t kPiece = 1 << 20;  // stays in cache between read and crc
+  std::string buffer;
+  *crc = 0;
+  for (uint64_t done = 0; done < size; done += buffer.size()) {
+    CKPT_RETURN_IF_ERROR(ReadRange(path, offset + done, std::min(kPiece, size - done), &buffer));
+    *crc = crc32c::Extend(*crc, buffer.data(), buffer.size());
+  }
+  return Status::Ok();
+}
 
 void MemoryFileSource::Add(std::string path, std::string contents) {
   const uint64_t size = contents.size();

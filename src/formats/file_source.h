@@ -41,6 +41,11 @@ class FileSource {
     return s;
   }
 
+  // The CRC-32C of `size` bytes at `offset`, read in bounded pieces that
+  // are not kept (`inspect --verify`). Fails like ReadRange. The default
+  // reads 1 MiB at a time, so each piece is checksummed while in cache.
+  virtual Status Crc32cOfRange(const std::string& path, uint64_t offset, uint64_t size, uint32_t* crc);
+
   const FileInfo* Find(const std::string& path) const {
     for (const auto& f : Files())
       if (f.path == path) return &f;

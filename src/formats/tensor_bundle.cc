@@ -423,8 +423,6 @@ Status BundleCheckpoint::Verify(std::string_view key, FileSource& source) const 
     // Strings and variants carry checksums inside their bytes: decode them.
     if (DTypeSize(DType(e->dtype)) == 0) return Read(key, source).status();
   }
-  constexpr uint64_t kPiece = 1 << 20;  // stays in cache between read and crc
-  std::string buffer;
   for (const BundleEntry* e : stored) {
     ByteRange range;
     CKPT_RETURN_IF_ERROR(RangeOf(key, *e, &range));
@@ -432,11 +430,7 @@ Status BundleCheckpoint::Verify(std::string_view key, FileSource& source) const 
     Status size_ok = CheckBundleEntrySize(*e);
     if (!size_ok.ok()) return size_ok.WithContext(where());
     uint32_t crc = 0;
-    for (uint64_t done = 0; done < range.size; done += buffer.size()) {
-      CKPT_RETURN_IF_ERROR(source.ReadRange(range.path, range.offset + done,
-                                            std::min(kPiece, range.size - done), &buffer));
-      crc = crc32c::Extend(crc, buffer.data(), buffer.size());
-    }
+    CKPT_RETURN_IF_ERROR(source.Crc32cOfRange(range.path, range.offset, range.size, &crc));
     if (crc32c::Unmask(e->masked_crc32c) != crc) {
       return Status::Error(where() + ": checksum mismatch (stored crc32c " +
                            Hex32(crc32c::Unmask(e->masked_crc32c)) + ", computed " + Hex32(crc) +

@@ -104,6 +104,31 @@ TEST(Crc32cTest, EveryShortLengthAndAlignmentMatchesTheDefinition) {
   }
 }
 
+TEST(Crc32cTest, CombineJoinsTheHalvesOfEverySplit) {
+  const std::vector<uint8_t> data = Noise(5000, 11);
+  const uint32_t whole = Value(data.data(), data.size());
+  for (size_t split : {size_t{0}, size_t{1}, size_t{3}, size_t{64}, size_t{999}, size_t{4096}, data.size() - 1,
+                       data.size()}) {
+    const uint32_t a = Value(data.data(), split);
+    const uint32_t b = Value(data.data() + split, data.size() - split);
+    EXPECT_EQ(Combine(a, b, data.size() - split), whole) << split;
+  }
+  // Lengths with several bits set, in steps and at once.
+  EXPECT_EQ(Combine(Of("123456789"), 0, 0), Of("123456789"));
+  const uint32_t zeros8 = Value(std::string(8, '\0').data(), 8);
+  EXPECT_EQ(Combine(Combine(Of("1"), zeros8, 8), zeros8, 8), Combine(Of("1"), Value(std::string(16, '\0').data(), 16), 16));
+}
+
+TEST(Crc32cTest, CombinerJoinsPiecesOfOneLength) {
+  const std::vector<uint8_t> data = Noise(7 * 1000 + 123, 13);
+  const Combiner join(1000);
+  uint32_t crc = Value(data.data(), 1000);
+  for (size_t at = 1000; at + 1000 <= data.size(); at += 1000) crc = join(crc, Value(data.data() + at, 1000));
+  const size_t whole = data.size() - 123;
+  EXPECT_EQ(crc, Value(data.data(), whole));
+  EXPECT_EQ(Combine(crc, Value(data.data() + whole, 123), 123), Value(data.data(), data.size()));
+}
+
 TEST(Crc32cTest, MaskRotatesAndAddsDelta) {
   EXPECT_EQ(Mask(0), 0xA282EAD8u);
   for (uint32_t v : {0u, 1u, 0x12345678u, 0xffffffffu, Of("foo")}) {
