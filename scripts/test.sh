@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every ckptview suite on a fresh Debian 12 machine: installs what is
 # missing (scripts/setup.sh), builds native and wasm, then runs GoogleTest
-# (ctest), the TensorFlow interop tests and the browser end-to-end tests.
+# (ctest), the TensorFlow interop tests, the browser end-to-end tests and the
+# wasm CLI under node against the native one (it builds that CLI itself).
 # Prints each suite's time and a closing "N passed, M failed" line (suites).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +32,8 @@ suite "wasm build" build_wasm
 suite "unit tests (ctest)" ctest --test-dir build/native --output-on-failure -j2
 suite "TensorFlow interop" env CKPTVIEW_BIN="$here/build/native/src/cli/ckptview" bash tests/tf/run.sh
 suite "browser end-to-end" bash tests/browser/run.sh
+suite "wasm CLI under node" env CKPTVIEW_BIN="$here/build/native/src/cli/ckptview" \
+  CKPT_MAKE_CHECKPOINT="$here/build/native/bench/make_checkpoint" bash tests/node_cli/run.sh
 
 echo
 [ ${#failed_names[@]} -eq 0 ] || echo "failed suites: ${failed_names[*]}"
