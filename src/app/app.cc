@@ -152,13 +152,7 @@ void App::SelectVariable(int document, const std::string& key) {
   if (selected_.document == document && selected_.key == key &&
       (selected_.state == SelectedValue::State::kLoading || selected_.state == SelectedValue::State::kLoaded))
     return;  // already there
-  if (selected_.state == SelectedValue::State::kLoading) reads_.Cancel(selected_.request_id);
-
-  const int generation = selected_.generation + 1;
-  selected_ = SelectedValue();
-  selected_.generation = generation;
-  selected_.document = document;
-  selected_.key = key;
+  StartSelection(document, key);
   active_document_ = document;
   auto fail = [this, doc](const std::string& message) {
     selected_.state = SelectedValue::State::kFailed;
@@ -245,11 +239,27 @@ void App::Deliver(int id, Result<std::vector<std::string>> chunks) {
   if (!tensor.ok()) return fail(tensor.status().message());
   // The chunks are no longer needed: free them before computing statistics.
   chunks = Status::Error("consumed");
-  selected_.tensor = std::move(tensor).value();
-  selected_.state = SelectedValue::State::kLoaded;
   selected_.bytes_done = selected_.bytes_total;
-  const auto stats_start = std::chrono::steady_clock::now();
-  selected_.decode_ms = std::chrono::duration<double, std::milli>(stats_start - decode_start).count();
+  selected_.decode_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - decode_start).count();
+  SetSelectedTensor(std::move(tensor).value(), label);
+  selected_.load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_started_).count();
+}
+
+void App::StartSelection(int document, const std::string& key) {
+  if (selected_.state == SelectedValue::State::kLoading) reads_.Cancel(selected_.request_id);
+  const int generation = selected_.generation + 1;
+  selected_ = SelectedValue();
+  selected_.generation = generation;
+  selected_.document = document;
+  selected_.key = key;
+}
+
+void App::SetSelectedTensor(Tensor tensor, const std::string& label) {
+  selected_.tensor = std::move(tensor);
+  selected_.state = SelectedValue::State::kLoaded;
+  const auto start = std::chrono::steady_clock::now();
   if (IsNumeric(selected_.tensor.dtype)) {
     StatsOptions so;
     so.histogram_bins = options_.histogram_bins;
@@ -261,9 +271,7 @@ void App::Deliver(int id, Result<std::vector<std::string>> chunks) {
       log_.Warning(label + ": " + selected_.key + ": no statistics: " + stats.status().message());
     }
   }
-  const auto end = std::chrono::steady_clock::now();
-  selected_.stats_ms = std::chrono::duration<double, std::milli>(end - stats_start).count();
-  selected_.load_ms = std::chrono::duration<double, std::milli>(end - request_started_).count();
+  selected_.stats_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void App::ServeReadsFromSources() {

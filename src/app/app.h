@@ -260,6 +260,11 @@ class App {
 
  private:
   void SelectVariable(int document, const std::string& key);
+  // The value view's new selection: `key` of `document`, nothing loaded yet
+  // (a load still under way is cancelled).
+  void StartSelection(int document, const std::string& key);
+  // The selection's value is `tensor`: loaded, with statistics if numeric.
+  void SetSelectedTensor(Tensor tensor, const std::string& label);
   void SwitchCheckpoint(int document, int checkpoint);
   void CloseDocument(int document);
   Status OpenCheckpointOf(Document& doc, int index);

@@ -2,7 +2,6 @@
 // (made on first use), the layout of the graph tab (canvas, inspector,
 // values, the freeze panel), the actions drivers and tests call, and the
 // view's part of the report.
-#include <chrono>
 
 #include "app/app.h"
 #include "app/graph_font.h"
@@ -129,28 +128,15 @@ Status App::GraphBack(int document) {
 
 Status App::ShowTensor(int document, const std::string& label, const tensorflow::TensorProto& proto) {
   auto tensor = graph::TensorFromProto(proto);
-  if (selected_.state == SelectedValue::State::kLoading) reads_.Cancel(selected_.request_id);
-  const int generation = selected_.generation + 1;
-  selected_ = SelectedValue();
-  selected_.generation = generation;
-  selected_.document = document;
-  selected_.key = label;
+  StartSelection(document, label);
   if (!tensor.ok()) {
     selected_.state = SelectedValue::State::kFailed;
     selected_.error = label + ": " + tensor.status().message();
     log_.Error(selected_.error);
     return Status::Error(selected_.error);
   }
-  const auto start = std::chrono::steady_clock::now();
-  selected_.tensor = std::move(tensor).value();
-  selected_.state = SelectedValue::State::kLoaded;
-  if (IsNumeric(selected_.tensor.dtype)) {
-    StatsOptions so;
-    so.histogram_bins = options_.histogram_bins;
-    auto stats = ComputeStats(selected_.tensor, so);
-    if (stats.ok()) selected_.stats = std::move(stats).value(), selected_.has_stats = true;
-  }
-  selected_.stats_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const Document* doc = FindDocument(document);
+  SetSelectedTensor(std::move(tensor).value(), doc ? doc->label : label);
   return Status::Ok();
 }
 

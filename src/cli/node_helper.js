@@ -59,8 +59,7 @@ mergeInto(LibraryManager.library, {
       }
       // Only `inspect --verify` checksums long ranges: start its helper now,
       // so the worker boots while this thread compiles and reads the index,
-      // share the compiled module with it, and get the CRC kernel optimized
-      // early (see ckpt_helper_warm_up).
+      // and share the compiled module with it.
       if (process.argv.indexOf('--verify') < 0) return;
       ckptHelper.start();
       ckptHelper.testing = process.env.CKPTVIEW_VERIFY_HELPER === 'wait';
@@ -75,7 +74,6 @@ mergeInto(LibraryManager.library, {
         receive(instance, module);
         return instance.exports;
       };
-      Module['onRuntimeInitialized'] = function() { _ckpt_helper_warm_up(); };
     },
     start: function() {
       var sab = new SharedArrayBuffer(ckptHelper.RESULTS + 8 * ckptHelper.MAX_PIECES);

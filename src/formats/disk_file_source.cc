@@ -318,17 +318,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE double ckpt_helper_piece_crc(int fd, double offs
   return double(ckptview::crc32c::Value(buffer.data(), want));
 }
 
-// Checksums 256 KiB of zeros. V8 runs a wasm function in its baseline
-// compiler until it is found hot and its optimizing compile, on a background
-// thread, is done: ~20 ms for the CRC kernel, while the baseline code is
-// ~1.7x slower. Called once the module is instantiated, this starts that
-// compile while the CLI is still reading the index rather than when both
-// threads are checksumming (and the compile has no core of its own).
-extern "C" EMSCRIPTEN_KEEPALIVE uint32_t ckpt_helper_warm_up() {
-  static const std::string zeros(256 << 10, '\0');
-  return ckptview::crc32c::Value(zeros.data(), zeros.size());
-}
-
 // Room for the helper's `path` argument (n bytes and a NUL).
 extern "C" EMSCRIPTEN_KEEPALIVE char* ckpt_helper_path_buffer(int n) {
   static std::string path;

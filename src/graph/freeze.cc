@@ -8,9 +8,6 @@
 #include "formats/proto_schema.h"
 #include "formats/tensor_bundle.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "graph/freeze_canonical.h"
 #include "graph/graph.h"
 #include "graph/model.h"
@@ -26,27 +23,6 @@ using tensorflow::NodeDef;
 
 constexpr size_t kChunkBytes = 1 << 20;  // output pieces of ordinary nodes are batched to about this
 constexpr uint64_t kStreamPieceBytes = kFreezePieceBytes;
-
-std::string SerializeDeterministic(const google::protobuf::MessageLite& m) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-// The bytes freeze_graph.py writes for `m`: deterministic, with map entries
-// in Python's order (python_order.h).
-Result<std::string> SerializeAsPython(const google::protobuf::MessageLite& m, const char* type_name) {
-  const formats::ProtoMessage* type = TensorflowMessage(type_name);
-  if (!type) return Status::Error(std::string("no schema for tensorflow.") + type_name);
-  std::string out;
-  CKPT_RETURN_IF_ERROR(ReorderMapsAsPython(SerializeDeterministic(m), *type, &out));
-  return out;
-}
 
 // Sizes of the hand-framed Const NodeDef {name, op, attr dtype, attr value}.
 uint64_t ConstNodePayload(const std::string& name, DType dtype, uint64_t tensor_size) {

@@ -4,6 +4,9 @@
 #include <cstring>
 #include <vector>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "base/coding.h"
 #include "graph/wire.h"
 
@@ -169,6 +172,25 @@ const formats::ProtoMessage* TensorflowMessage(std::string_view name) {
   Result<const formats::ProtoSchema*> schema = formats::ProtoSchema::Builtin();
   if (!schema.ok()) return nullptr;
   return (*schema)->FindMessage("tensorflow." + std::string(name));
+}
+
+std::string SerializeDeterministic(const google::protobuf::MessageLite& m) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+Result<std::string> SerializeAsPython(const google::protobuf::MessageLite& m, const char* type_name) {
+  const formats::ProtoMessage* type = TensorflowMessage(type_name);
+  if (!type) return Status::Error(std::string("no schema for tensorflow.") + type_name);
+  std::string out;
+  CKPT_RETURN_IF_ERROR(ReorderMapsAsPython(SerializeDeterministic(m), *type, &out));
+  return out;
 }
 
 }  // namespace ckptview::graph

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include <google/protobuf/message_lite.h>
+
 #include "base/status.h"
 #include "formats/proto_schema.h"
 
@@ -28,5 +30,12 @@ Status ReorderMapsAsPython(std::string_view in, const formats::ProtoMessage& typ
 // The schema entry of "tensorflow.<name>" from the embedded schema (null if
 // the schema is unavailable, which is a build bug).
 const formats::ProtoMessage* TensorflowMessage(std::string_view name);
+
+// C++'s deterministic serialization of `m` (map entries sorted C++'s way).
+std::string SerializeDeterministic(const google::protobuf::MessageLite& m);
+
+// The bytes freeze_graph.py writes for `m`, a tensorflow.<type_name>:
+// deterministic, with map entries in Python's order.
+Result<std::string> SerializeAsPython(const google::protobuf::MessageLite& m, const char* type_name);
 
 }  // namespace ckptview::graph

@@ -71,6 +71,28 @@ std::string DesktopCommand(std::string* why) {
   return "";
 }
 
+// The bytes of `path`, which is then removed.
+std::string TakeFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  fs::remove(path);
+  return ss.str();
+}
+
+// Distinct RGB colours of the pixels x0 <= x < x1, y0 <= y < y1 of an RGBA
+// image `w` pixels wide.
+size_t DistinctColours(const std::string& rgba, int w, int x0, int y0, int x1, int y1) {
+  std::set<uint32_t> colours;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const size_t i = (size_t(y) * size_t(w) + size_t(x)) * 4;
+      colours.insert((uint8_t(rgba[i]) << 16) | (uint8_t(rgba[i + 1]) << 8) | uint8_t(rgba[i + 2]));
+    }
+  }
+  return colours.size();
+}
+
 TEST(DesktopTest, RendersTutorialWithValues) {
   std::string why;
   const std::string desktop = DesktopCommand(&why);
@@ -86,19 +108,12 @@ TEST(DesktopTest, RendersTutorialWithValues) {
   EXPECT_NE(report.find(R"("state":"loaded")"), std::string::npos) << report;
   EXPECT_NE(report.find(R"("errors":[])"), std::string::npos) << report;
 
-  std::ifstream in(out, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  fs::remove(out);
   int w = 0, h = 0;
   std::string rgba;
-  ASSERT_TRUE(DecodeOwnPng(ss.str(), &w, &h, &rgba));
+  ASSERT_TRUE(DecodeOwnPng(TakeFile(out), &w, &h, &rgba));
   EXPECT_EQ(w, 900);
   EXPECT_EQ(h, 600);
-  std::set<uint32_t> colours;
-  for (size_t i = 0; i + 3 < rgba.size(); i += 4)
-    colours.insert((uint8_t(rgba[i]) << 16) | (uint8_t(rgba[i + 1]) << 8) | uint8_t(rgba[i + 2]));
-  EXPECT_GE(colours.size(), 16u) << "a blank or nearly blank frame";
+  EXPECT_GE(DistinctColours(rgba, w, 0, 0, w, h), 16u) << "a blank or nearly blank frame";
 }
 
 // --graph-view: the conv fixture's graph drawn by the GL renderer on real GL
@@ -118,23 +133,12 @@ TEST(DesktopTest, DrawsTheGraphView) {
   EXPECT_NE(report.find(R"("renderer":true)"), std::string::npos) << report;
   EXPECT_EQ(report.find(R"("graph_view":null)"), std::string::npos) << report;
 
-  std::ifstream in(out, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  fs::remove(out);
   int w = 0, h = 0;
   std::string rgba;
-  ASSERT_TRUE(DecodeOwnPng(ss.str(), &w, &h, &rgba));
+  ASSERT_TRUE(DecodeOwnPng(TakeFile(out), &w, &h, &rgba));
   ASSERT_EQ(w, 1000);
   // The canvas: left of the side panel, below the tabs, above the log.
-  std::set<uint32_t> colours;
-  for (int y = 120; y < 400; ++y) {
-    for (int x = 20; x < 500; ++x) {
-      const size_t i = (size_t(y) * size_t(w) + size_t(x)) * 4;
-      colours.insert((uint8_t(rgba[i]) << 16) | (uint8_t(rgba[i + 1]) << 8) | uint8_t(rgba[i + 2]));
-    }
-  }
-  EXPECT_GE(colours.size(), 24u) << "the graph canvas is blank or nearly so";
+  EXPECT_GE(DistinctColours(rgba, w, 20, 120, 500, 400), 24u) << "the graph canvas is blank or nearly so";
 }
 
 // --freeze: the Graph panel's "Freeze to file" (FreezeToFile) from the
@@ -157,12 +161,9 @@ TEST(DesktopTest, FreezesTutorialToFile) {
   ASSERT_EQ(status, 0) << command << "\n" << report;
   EXPECT_NE(report.find(R"("freeze":{"state":"done")"), std::string::npos) << report;
   EXPECT_NE(report.find(R"("nodes":["w1","w2"])"), std::string::npos) << report;
-  std::ifstream in(pb, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  fs::remove(pb);
+  const std::string frozen = TakeFile(pb);
   tensorflow::GraphDef g;
-  ASSERT_TRUE(g.ParseFromString(ss.str())) << ss.str().size() << " bytes";
+  ASSERT_TRUE(g.ParseFromString(frozen)) << frozen.size() << " bytes";
   ASSERT_EQ(g.node_size(), 2);
   EXPECT_EQ(g.node(0).name(), "w1");
   EXPECT_EQ(g.node(1).name(), "w2");

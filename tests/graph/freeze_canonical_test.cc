@@ -9,9 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "graph/freeze_canonical.h"
 #include "graph/graph_file.h"
 #include "graph/python_order.h"
@@ -28,22 +25,13 @@ const formats::ProtoMessage& NodeType() {
   return *t;
 }
 
-std::string Deterministic(const google::protobuf::MessageLite& m) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
 // What FreezeJob writes for a node it parses: deterministic, maps as Python orders them.
 bool PythonBytes(const std::string& bytes, std::string* out) {
   tensorflow::NodeDef node;
   if (!node.ParseFromString(bytes)) return false;
-  return ReorderMapsAsPython(Deterministic(node), NodeType(), out).ok();
+  Result<std::string> python = SerializeAsPython(node, "NodeDef");
+  if (python.ok()) *out = std::move(python).value();
+  return python.ok();
 }
 
 std::string ReadFile(const std::string& path) {
@@ -157,7 +145,7 @@ TEST(FreezeCanonicalTest, HandMadeNonCanonicalForms) {
   r.set_op("Reshape");
   (*r.mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   (*r.mutable_attr())["Tshape"].set_type(tensorflow::DT_INT32);
-  const std::string cpp = Deterministic(r);
+  const std::string cpp = SerializeDeterministic(r);
   std::string py;
   ASSERT_TRUE(PythonBytes(cpp, &py));
   ASSERT_NE(cpp, py);
@@ -192,18 +180,18 @@ TEST(SlimGraphFileTest, SlimNodesKeepWhatFreezingReads) {
           auto sa = s.attr().find(attr);
           ASSERT_EQ(wa == w.attr().end(), sa == s.attr().end()) << w.name() << " " << attr;
           if (wa != w.attr().end()) {
-            EXPECT_EQ(Deterministic(wa->second), Deterministic(sa->second));
+            EXPECT_EQ(SerializeDeterministic(wa->second), SerializeDeterministic(sa->second));
           }
         }
         // The bytes are the node.
         tensorflow::NodeDef reparsed;
         ASSERT_TRUE(reparsed.ParseFromString(std::string(slim->NodeBytes(int(m), i))));
-        EXPECT_EQ(Deterministic(reparsed), Deterministic(w));
+        EXPECT_EQ(SerializeDeterministic(reparsed), SerializeDeterministic(w));
       }
       // Everything but the nodes is parsed whole.
       a.mutable_graph_def()->clear_node();
       b.mutable_graph_def()->clear_node();
-      EXPECT_EQ(Deterministic(a), Deterministic(b));
+      EXPECT_EQ(SerializeDeterministic(a), SerializeDeterministic(b));
     }
   }
 }

@@ -255,15 +255,27 @@ std::vector<std::string> ListDir(const std::string& dir) {
   return out;
 }
 
-TEST(FreezeFileTest, WritesCompletelyOrNotAtAll) {
-  Opened o = Open(kData + "/neuralenc-ckpt-and-frozen");
-  ASSERT_NE(o.model, nullptr);
-  FreezeOptions options;
-  options.output_nodes = {"Output"};
-  const tensorflow::GraphDef& graph = o.model->meta_graph()->graph_def();
-  const std::string dir = TempDir();
+// The real-data model with a checkpoint and its author's frozen graph,
+// frozen to "Output" into a fresh folder.
+class FreezeFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_NE(o.model, nullptr); }
+  Result<std::unique_ptr<FreezeJob>> NewJob() const {
+    return FreezeJob::Create(o.model->meta_graph()->graph_def(), &o.model->bindings, o.model->checkpoint.get(),
+                             options);
+  }
 
-  auto job = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  Opened o = Open(kData + "/neuralenc-ckpt-and-frozen");
+  FreezeOptions options = [] {
+    FreezeOptions f;
+    f.output_nodes = {"Output"};
+    return f;
+  }();
+  const std::string dir = TempDir();
+};
+
+TEST_F(FreezeFileTest, WritesCompletelyOrNotAtAll) {
+  auto job = NewJob();
   ASSERT_TRUE(job.ok());
   uint64_t bytes = 0;
   Status s = FreezeToFile(**job, *o.source, dir + "/frozen.pb", &bytes);
@@ -275,7 +287,7 @@ TEST(FreezeFileTest, WritesCompletelyOrNotAtAll) {
   // earlier output untouched and no temporary file behind.
   formats::MemoryFileSource broken;
   broken.AddUnread(o.model->checkpoint->prefix() + ".data-00000-of-00001", 576);
-  auto job2 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  auto job2 = NewJob();
   ASSERT_TRUE(job2.ok());
   Status failed = FreezeToFile(**job2, broken, dir + "/frozen.pb");
   EXPECT_FALSE(failed.ok());
@@ -285,7 +297,7 @@ TEST(FreezeFileTest, WritesCompletelyOrNotAtAll) {
   EXPECT_EQ(uint64_t(st.st_size), bytes);
 
   // An output folder that does not exist.
-  auto job3 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  auto job3 = NewJob();
   ASSERT_TRUE(job3.ok());
   Status nodir = FreezeToFile(**job3, *o.source, dir + "/no/such/dir/out.pb");
   ASSERT_FALSE(nodir.ok());
@@ -297,15 +309,8 @@ TEST(FreezeFileTest, WritesCompletelyOrNotAtAll) {
 
 // Progress is reported piece by piece, and returning false cancels: the
 // earlier output stays as it was and no temporary file is left.
-TEST(FreezeFileTest, ProgressAndCancel) {
-  Opened o = Open(kData + "/neuralenc-ckpt-and-frozen");
-  ASSERT_NE(o.model, nullptr);
-  FreezeOptions options;
-  options.output_nodes = {"Output"};
-  const tensorflow::GraphDef& graph = o.model->meta_graph()->graph_def();
-  const std::string dir = TempDir();
-
-  auto job = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+TEST_F(FreezeFileTest, ProgressAndCancel) {
+  auto job = NewJob();
   ASSERT_TRUE(job.ok());
   std::vector<uint64_t> seen;
   uint64_t bytes = 0;
@@ -318,7 +323,7 @@ TEST(FreezeFileTest, ProgressAndCancel) {
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_EQ(seen.back(), bytes);
 
-  auto job2 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  auto job2 = NewJob();
   ASSERT_TRUE(job2.ok());
   Status cancelled = FreezeToFile(**job2, *o.source, dir + "/frozen.pb", nullptr, [](uint64_t) { return false; });
   ASSERT_FALSE(cancelled.ok());
@@ -332,7 +337,7 @@ TEST(FreezeFileTest, ProgressAndCancel) {
   // A cancel after the last piece (during the final fsync) still cancels:
   // the progress callback is asked once more, with the same total, before
   // the rename.
-  auto job3 = FreezeJob::Create(graph, &o.model->bindings, o.model->checkpoint.get(), options);
+  auto job3 = NewJob();
   ASSERT_TRUE(job3.ok());
   int calls_with_total = 0;
   Status late = FreezeToFile(**job3, *o.source, dir + "/frozen.pb", nullptr,
