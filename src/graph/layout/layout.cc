@@ -154,6 +154,7 @@ void LayoutSession::SetExpanded(int32_t g, bool expanded) {
   if ((expanded_[g] != 0) == expanded) return;
   expanded_[g] = expanded;
   for (int32_t a = g; a >= 0; a = hierarchy_.groups[a].parent) dirty_[a] = 1;
+  begun_ = false;  // a stepwise layout in progress starts over
 }
 
 void LayoutSession::SetExpansion(Expansion expansion) {
@@ -329,31 +330,56 @@ void LayoutSession::EnsureInterior(int32_t g, LayoutResult* result) {
 }
 
 LayoutResult LayoutSession::Layout() {
-  auto t_start = std::chrono::steady_clock::now();
-  LayoutResult result;
-  result.edge_style = options_.edge_style;
-  // Bottom-up over the expanded groups that changed (children first).
-  std::vector<int32_t> todo, stack{0};
+  BeginLayout();
+  return FinishLayout();
+}
+
+void LayoutSession::BeginLayout() {
+  const auto t_start = std::chrono::steady_clock::now();
+  pending_ = LayoutResult();
+  pending_.edge_style = options_.edge_style;
+  // The expanded groups that changed, parents before children; laid out
+  // from the back (children first: a parent's boxes are its children's sizes).
+  todo_.clear();
+  std::vector<int32_t> stack{0};
   while (!stack.empty()) {
     int32_t g = stack.back();
     stack.pop_back();
-    todo.push_back(g);
+    if (dirty_[g] || !current_[g]) todo_.push_back(g);
     for (int32_t c : hierarchy_.groups[g].children) {
       if (!hierarchy_.IsGroupItem(c)) continue;
       int32_t cg = hierarchy_.GroupOf(c);
       if (expanded_[cg] && (dirty_[cg] || !current_[cg])) stack.push_back(cg);
     }
   }
-  for (size_t i = todo.size(); i-- > 0;) {
-    if (dirty_[todo[i]] || !current_[todo[i]]) EnsureInterior(todo[i], &result);
+  pending_.times.total = MsSince(t_start);
+  begun_ = true;
+}
+
+bool LayoutSession::LayoutStep() {
+  if (!begun_) BeginLayout();
+  if (todo_.empty()) return false;
+  const auto t_start = std::chrono::steady_clock::now();
+  const int32_t g = todo_.back();
+  todo_.pop_back();
+  EnsureInterior(g, &pending_);
+  pending_.times.total += MsSince(t_start);
+  return !todo_.empty();
+}
+
+LayoutResult LayoutSession::FinishLayout() {
+  while (LayoutStep()) {
   }
-  auto t_compose = std::chrono::steady_clock::now();
+  const auto t_compose = std::chrono::steady_clock::now();
+  LayoutResult result = std::move(pending_);
+  pending_ = LayoutResult();
+  begun_ = false;
   Compose(&result);
   result.times.compose = MsSince(t_compose);
   result.stats.hubs = hierarchy_.num_hubs;
   result.stats.series = hierarchy_.num_series;
   result.stats.sections = hierarchy_.num_sections;
-  result.times.total = MsSince(t_start);
+  result.times.total += result.times.compose;
   return result;
 }
 

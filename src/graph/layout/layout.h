@@ -58,6 +58,18 @@ class LayoutSession {
   // Lays out the current state. Never fails: the input was checked by Create.
   LayoutResult Layout();
 
+  // Layout() in pieces, for a caller that spreads it over frames (the graph
+  // view, so that a big expand never stalls one): BeginLayout, LayoutStep
+  // until it returns false, FinishLayout. A step lays out one changed
+  // group's interior (a section's at most ~200 children); FinishLayout
+  // (after any steps left) composes what is visible and returns what
+  // Layout() would. A SetExpanded between steps starts over at the next
+  // step; interiors already laid out stay cached. times.total sums the
+  // pieces' own time, not the wall time.
+  void BeginLayout();
+  bool LayoutStep();  // false: only the composition is left
+  LayoutResult FinishLayout();
+
  private:
   struct ItemBox;
   struct GroupLayout;
@@ -80,6 +92,9 @@ class LayoutSession {
   std::vector<uint8_t> expanded_;
   std::vector<uint8_t> dirty_;
   std::vector<std::shared_ptr<const GroupLayout>> current_;
+  std::vector<int32_t> todo_;  // stepwise: interiors still to lay out, the next at the back
+  LayoutResult pending_;       // stepwise: times and stats so far
+  bool begun_ = false;         // todo_ is for the current expansion
   std::vector<std::vector<std::shared_ptr<const GroupLayout>>> cache_;
   mutable std::unordered_map<std::string, int32_t> path_index_;
 };

@@ -418,6 +418,45 @@ TEST(LayoutTest, ToggledStateGivesTheSameResultAsAFreshLayout) {
   EXPECT_EQ(VisibleGraphToJson(toggled), VisibleGraphToJson(direct));
 }
 
+// The graph view spreads a layout over frames: step by step, with the
+// expansion changing between steps, it must end where Layout() would.
+TEST(LayoutTest, StepwiseLayoutEqualsLayout) {
+  TrainingGraphSpec spec;
+  spec.target_nodes = 3000;
+  LayoutInput in = MakeTrainingGraph(spec);
+  auto stepped = LayoutSession::Create(in, Options(Expansion::kCollapsed));
+  auto whole = LayoutSession::Create(in, Options(Expansion::kAll));
+  ASSERT_TRUE(stepped.ok() && whole.ok());
+  LayoutSession& s = **stepped;
+  s.Layout();
+  s.SetExpansion(Expansion::kAll);
+  s.BeginLayout();
+  int steps = 0;
+  while (s.LayoutStep()) ++steps;
+  EXPECT_GT(steps, 10);  // one per group interior
+  const std::string expected = LayoutResultToJson((*whole)->Layout(), false);
+  auto drawing = [](const LayoutResult& r) {  // everything but the stats and times
+    std::string json = LayoutResultToJson(r, false);
+    return json.substr(0, json.find("\"stats\""));
+  };
+  LayoutResult r = s.FinishLayout();
+  EXPECT_EQ(drawing(r), expected.substr(0, expected.find("\"stats\"")));
+  EXPECT_EQ(r.stats.groups_laid_out, steps + 1);
+
+  // A change between steps starts over: the interiors laid out so far stay
+  // cached, and the end is again what a fresh Layout() gives.
+  const int32_t g = s.FindGroup("model");
+  ASSERT_GT(g, 0);
+  s.SetExpanded(g, false);
+  s.BeginLayout();
+  s.LayoutStep();
+  s.SetExpanded(g, true);
+  const LayoutResult again = s.FinishLayout();
+  EXPECT_EQ(again.stats.groups_laid_out, 0);  // every interior came from the cache
+  EXPECT_EQ(drawing(again), drawing(r));
+  CheckResult(r);
+}
+
 TEST(LayoutTest, HubsBecomeStubs) {
   Builder b;
   b.Node("lr", "Const");
