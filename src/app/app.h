@@ -223,7 +223,9 @@ class App {
   // Reads every queued request synchronously from the documents' own
   // FileSources (the native driver; tests with in-memory files).
   void ServeReadsFromSources();
-  bool busy() const { return !reads_.empty() || freeze_.file_task != nullptr; }
+  // Work in flight that needs frames without input: reads, a freeze to a
+  // file, a graph relayout spread over frames.
+  bool busy() const;
   // Whether a delivery for `id` would still be used (the web driver stops
   // reading a superseded request early).
   bool WantsRead(int id) const { return reads_.Pending(id); }

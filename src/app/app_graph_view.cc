@@ -77,10 +77,22 @@ Status NoView(int document) {
 
 }  // namespace
 
+bool App::busy() const {
+  if (!reads_.empty() || freeze_.file_task != nullptr) return true;
+  for (const auto& [id, view] : graph_views_)
+    if (view->layout_pending()) return true;
+  return false;
+}
+
+// The actions below are the drivers' and tests': each lands the relayout it
+// starts before returning, so that what they read next is its result.
+
 Status App::GraphExpand(const std::string& path, bool expanded, int document) {
   GraphView* view = GraphViewOf(document);
   if (!view) return NoView(document);
-  return view->SetExpanded(path, expanded);
+  const Status status = view->SetExpanded(path, expanded);
+  view->FinishLayout();
+  return status;
 }
 
 Status App::GraphSearch(const std::string& query, int document) {
@@ -94,6 +106,7 @@ Status App::GraphNextHit(bool forward, int document) {
   if (!view) return NoView(document);
   if (view->search().hits.empty()) return Status::Error("graph view: no search hits");
   forward ? view->NextHit() : view->PreviousHit();
+  view->FinishLayout();
   AfterGraphAction(*FindDocument(document >= 0 ? document : active_document_), *view);
   return Status::Ok();
 }
@@ -102,6 +115,7 @@ Status App::GraphSelect(const std::string& name, int document) {
   GraphView* view = GraphViewOf(document);
   if (!view) return NoView(document);
   CKPT_RETURN_IF_ERROR(view->SelectNode(name, true));
+  view->FinishLayout();
   AfterGraphAction(*FindDocument(document >= 0 ? document : active_document_), *view);
   return Status::Ok();
 }
@@ -233,6 +247,7 @@ void App::WriteGraphViewReport(JsonOut& j) const {
   j.Key("glyphs").Int(static_cast<int64_t>(scene.glyphs.size()));
   j.EndObject();
   j.Key("layout_ms").Number(l.layout_ms);
+  j.Key("layout_pending").Bool(view.layout_pending());
   j.Key("open_ms").Number(l.open_ms);
   j.Key("kept_nodes").Int(view.kept_active() ? view.kept_count() : -1);
   j.Key("renderer").Bool(graph_renderer_ != nullptr);

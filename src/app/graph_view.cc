@@ -28,6 +28,10 @@ gl::LayoutInput InputFor(const graph::Graph& g, const GraphFont* font) {
   return input;
 }
 
+double NowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 gl::LayoutOptions ViewLayoutOptions() {
   gl::LayoutOptions o;
   o.edge_style = gl::EdgeStyle::kSpline;
@@ -51,7 +55,8 @@ Status GraphView::PushLevel(std::unique_ptr<GraphLevel> level) {
   if (!session.ok()) return session.status().WithContext("graph layout");
   level->session = std::move(session).value();
   levels_.push_back(std::move(level));
-  Relayout();
+  StartRelayout({});
+  FinishLayout();
   levels_.back()->open_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!search_.query.empty()) Search(search_.query);
@@ -59,13 +64,95 @@ Status GraphView::PushLevel(std::unique_ptr<GraphLevel> level) {
   return Status::Ok();
 }
 
-void GraphView::Relayout() {
+void GraphView::StartRelayout(const CameraIntent& camera) {
+  if (!pending_.active) pending_.started_ms = NowMs();
+  pending_.active = true;
+  pending_.composed = pending_.scene_built = false;
+  pending_.camera = camera;
+}
+
+double GraphView::PendingMs() const { return pending_.active ? NowMs() - pending_.started_ms : 0; }
+
+bool GraphView::Advance(double budget_ms) {
+  const double start = NowMs();
+  while (pending_.active) {
+    if (RunSlice()) return false;
+    if (NowMs() - start >= budget_ms) return true;
+  }
+  return false;
+}
+
+// The slices: each changed group's interior (the session's steps), the
+// composition, the new scene, then the swap, which is cheap.
+bool GraphView::RunSlice() {
   GraphLevel& l = level();
-  const auto start = std::chrono::steady_clock::now();
-  l.layout = l.session->Layout();
-  l.layout_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!pending_.composed) {
+    if (l.session->LayoutStep()) return false;
+    pending_.layout = l.session->FinishLayout();  // after the last step: composes
+    pending_.composed = true;
+    return false;
+  }
+  if (!pending_.scene_built) {
+    SceneInputs in = SceneInputsNow();
+    in.layout = &pending_.layout;
+    BuildGraphScene(in, &pending_.scene);
+    pending_.scene_built = true;
+    return false;
+  }
+  LandLayout();
+  return true;
+}
+
+void GraphView::LandLayout() {
+  GraphLevel& l = level();
+  l.layout = std::move(pending_.layout);
+  l.layout_ms = l.layout.times.total;
   l.hits.Build(l.layout);
-  Invalidate();
+  const uint64_t version = scene_.version;
+  std::swap(scene_, pending_.scene);
+  scene_.version = version + 1;
+  const CameraIntent camera = pending_.camera;
+  pending_ = PendingLayout();
+  scene_dirty_ = false;
+  highlights_dirty_ = true;
+  ApplyCameraIntent(camera);
+  UpdateMarks();
+}
+
+// The group's box on screen now, or its nearest ancestor's that is: the
+// part of the graph the user is looking at, to keep in place.
+GraphView::CameraIntent GraphView::AnchorOn(int32_t group) const {
+  const GraphLevel& l = level();
+  CameraIntent intent;
+  for (int32_t g = group; g > 0; g = l.session->group(g).parent) {
+    float x = 0, y = 0, w = 0, h = 0;
+    if (!FindGroupBox(g, &x, &y, &w, &h)) continue;
+    intent.anchor = g;
+    l.camera.WorldToScreen(x, y, canvas_w_, canvas_h_, &intent.anchor_sx, &intent.anchor_sy);
+    break;
+  }
+  return intent;
+}
+
+void GraphView::ApplyCameraIntent(const CameraIntent& intent) {
+  GraphLevel& l = level();
+  if (intent.center_node >= 0) {
+    const int placed = PlacedIndexOf(intent.center_node);
+    if (placed >= 0) CenterOn(l.layout.nodes[placed].x, l.layout.nodes[placed].y);
+    return;
+  }
+  float nx = 0, ny = 0, nw = 0, nh = 0;
+  if (intent.anchor <= 0 || !FindGroupBox(intent.anchor, &nx, &ny, &nw, &nh)) return;
+  // Keep the box's centre where it was on screen; if the cursor would then
+  // fall outside the (smaller) new box, put the box under the cursor instead.
+  float cx = intent.anchor_sx, cy = intent.anchor_sy;
+  const float sx = intent.cursor_sx, sy = intent.cursor_sy;
+  if (sx >= 0 && sy >= 0) {
+    const float half_w = 0.5f * nw * l.camera.scale, half_h = 0.5f * nh * l.camera.scale;
+    if (std::fabs(sx - cx) > half_w || std::fabs(sy - cy) > half_h) cx = sx, cy = sy;
+  }
+  l.camera.center_x = nx - (cx - 0.5f * canvas_w_) / l.camera.scale;
+  l.camera.center_y = ny - (cy - 0.5f * canvas_h_) / l.camera.scale;
 }
 
 void GraphView::SetCanvasSize(float w, float h) {
@@ -101,24 +188,10 @@ bool GraphView::FindGroupBox(int32_t group, float* x, float* y, float* w, float*
 void GraphView::ToggleGroup(int32_t group, float sx, float sy) {
   GraphLevel& l = level();
   if (group <= 0 || group >= l.session->num_groups()) return;
-  float ox = 0, oy = 0, ow = 0, oh = 0;
-  const bool was_visible = FindGroupBox(group, &ox, &oy, &ow, &oh);
-  float screen_x = 0, screen_y = 0;
-  if (was_visible) l.camera.WorldToScreen(ox, oy, canvas_w_, canvas_h_, &screen_x, &screen_y);
+  CameraIntent camera = AnchorOn(group);
+  camera.cursor_sx = sx, camera.cursor_sy = sy;
   l.session->SetExpanded(group, !l.session->expanded(group));
-  Relayout();
-  UpdateMarks();
-  float nx = 0, ny = 0, nw = 0, nh = 0;
-  if (!was_visible || !FindGroupBox(group, &nx, &ny, &nw, &nh)) return;
-  // Keep the box's centre where it was on screen; if the cursor would then
-  // fall outside the (smaller) new box, put the box under the cursor instead.
-  float cx = screen_x, cy = screen_y;
-  if (sx >= 0 && sy >= 0) {
-    const float half_w = 0.5f * nw * l.camera.scale, half_h = 0.5f * nh * l.camera.scale;
-    if (std::fabs(sx - cx) > half_w || std::fabs(sy - cy) > half_h) cx = sx, cy = sy;
-  }
-  l.camera.center_x = nx - (cx - 0.5f * canvas_w_) / l.camera.scale;
-  l.camera.center_y = ny - (cy - 0.5f * canvas_h_) / l.camera.scale;
+  StartRelayout(camera);
 }
 
 Status GraphView::SetExpanded(const std::string& path, bool expanded) {
@@ -126,14 +199,9 @@ Status GraphView::SetExpanded(const std::string& path, bool expanded) {
   const int32_t g = l.session->FindGroup(path);
   if (g <= 0) return Status::Error("graph view: no group \"" + path + "\"");
   if (l.session->expanded(g) == expanded) return Status::Ok();
-  if (expanded) {
-    // Ancestors first, so the group is visible to be toggled in place.
-    std::vector<int32_t> chain;
-    for (int32_t a = l.session->group(g).parent; a > 0; a = l.session->group(a).parent) chain.push_back(a);
-    bool changed = false;
-    for (int32_t a : chain)
-      if (!l.session->expanded(a)) l.session->SetExpanded(a, true), changed = true;
-    if (changed) Relayout();
+  if (expanded) {  // and its ancestors, so that it shows
+    for (int32_t a = l.session->group(g).parent; a > 0; a = l.session->group(a).parent)
+      l.session->SetExpanded(a, true);
   }
   ToggleGroup(g);
   return Status::Ok();
@@ -197,9 +265,11 @@ void GraphView::SelectNodeIndex(int node, bool jump) {
     bool changed = false;
     for (int32_t g = h.item_parent[node]; g > 0; g = h.groups[g].parent)
       if (!l.session->expanded(g)) l.session->SetExpanded(g, true), changed = true;
-    if (changed) Relayout();
-    const int placed = PlacedIndexOf(node);
-    if (placed >= 0) CenterOn(l.layout.nodes[placed].x, l.layout.nodes[placed].y);
+    CameraIntent camera;
+    camera.center_node = node;
+    if (changed) StartRelayout(camera);
+    else if (pending_.active) pending_.camera = camera;  // it shows once that lands
+    else ApplyCameraIntent(camera);
   }
   UpdateMarks();
 }
@@ -339,6 +409,7 @@ Status GraphView::OpenFunction(const std::string& name) {
   if (f < 0) return Status::Error("graph view: no function \"" + name + "\" in the graph's library");
   auto def = FunctionBodyGraph(root.def().library().function(f));
   if (!def.ok()) return def.status();
+  FinishLayout();  // the level below keeps a layout that matches its session
   auto level = std::make_unique<GraphLevel>();
   level->function = name;
   level->def = std::make_unique<tensorflow::GraphDef>(std::move(def).value());
@@ -353,6 +424,7 @@ Status GraphView::OpenFunction(const std::string& name) {
 
 void GraphView::PopTo(size_t depth) {
   if (depth + 1 >= levels_.size()) return;
+  pending_ = PendingLayout();  // it was the top level's
   levels_.resize(depth + 1);
   if (!search_.query.empty()) Search(search_.query);
   UpdateMarks();

@@ -8,6 +8,14 @@
 //
 // Actions are methods (tests and the page's API call them directly); the
 // ImGui canvas (graph_view_draw.cc) maps mouse and keys onto the same ones.
+//
+// Actions that change what is expanded do not lay out there and then: they
+// start a relayout that Advance() spreads over frames, a slice each (one
+// group's interior, the composition, the scene), so that the canvas keeps
+// drawing, panning and zooming the old layout until the new one lands. The
+// camera moves that go with the action (keep the toggled group in place,
+// centre a jumped-to node) happen when it lands. FinishLayout() lands it
+// now: callers that need the result at once (the App's actions, tests).
 #pragma once
 
 #include <cstdint>
@@ -85,6 +93,15 @@ class GraphView {
   // Canvas size in logical pixels (Draw sets it; tests may too).
   void SetCanvasSize(float w, float h);
 
+  // ---- Relayout -------------------------------------------------------------
+  // Runs the pending relayout's slices for about `budget_ms` (at least one);
+  // returns whether some are left. DrawCanvas calls it every frame.
+  bool Advance(double budget_ms);
+  void FinishLayout() { Advance(1e300); }
+  bool layout_pending() const { return pending_.active; }
+  // Milliseconds since the pending relayout started (0 if none).
+  double PendingMs() const;
+
   // ---- State ------------------------------------------------------------------
   GraphLevel& level() { return *levels_.back(); }
   const GraphLevel& level() const { return *levels_.back(); }
@@ -134,12 +151,35 @@ class GraphView {
 
  private:
   GraphView() = default;
+  // Where the camera goes when a relayout lands.
+  struct CameraIntent {
+    int32_t anchor = -1;  // a group whose box (collapsed or a frame) stays where it was
+    float anchor_sx = 0, anchor_sy = 0;  // its centre on the canvas before
+    float cursor_sx = -1, cursor_sy = -1;  // the double click, if any
+    int center_node = -1;       // centre on this node instead (a jump)
+  };
+  // A relayout in progress: the session's steps, the composition, then the
+  // scene. The displayed layout, hits and scene stay until it lands.
+  struct PendingLayout {
+    bool active = false;
+    bool composed = false;     // `layout` holds the new result
+    bool scene_built = false;  // `scene` is built from it (Invalidate clears this)
+    graph::layout::LayoutResult layout;
+    GraphScene scene;
+    CameraIntent camera;
+    double started_ms = 0;  // steady clock
+  };
   Status PushLevel(std::unique_ptr<GraphLevel> level);
-  void Relayout();
+  void StartRelayout(const CameraIntent& camera);
+  // Runs the pending relayout's next slice; returns whether it has landed.
+  bool RunSlice();
+  void LandLayout();
+  CameraIntent AnchorOn(int32_t group) const;
+  void ApplyCameraIntent(const CameraIntent& intent);
   void UpdateMarks();
   void CenterOn(float wx, float wy);
-  void Invalidate() { scene_dirty_ = highlights_dirty_ = true; }
-  SceneInputs SceneInputsNow() const;
+  void Invalidate() { scene_dirty_ = highlights_dirty_ = true, pending_.scene_built = false; }
+  SceneInputs SceneInputsNow() const;  // for the displayed layout
   bool FindGroupBox(int32_t group, float* x, float* y, float* w, float* h) const;
 
   const GraphFont* font_ = nullptr;
@@ -156,6 +196,7 @@ class GraphView {
   bool highlights_dirty_ = true;
   int highlights_drawn_ = 0;
   int selection_change_ = -1;
+  PendingLayout pending_;  // for the current level
   float canvas_w_ = 800, canvas_h_ = 600;
 
   // Canvas interaction (graph_view_draw.cc).

@@ -13,6 +13,12 @@ namespace {
 
 constexpr float kMinimapMaxW = 200, kMinimapMaxH = 140, kMinimapMargin = 10;
 constexpr float kClickSlop = 4;  // px a press may move and still be a click
+// Of a 16.7 ms frame, what a pending relayout may take (a slice that runs
+// over ends the frame's share; a slice is one group's interior, the
+// composition or the scene, so it stays short but is not cut).
+constexpr double kRelayoutBudgetMs = 6;
+// A relayout that has not landed after this long says so on the canvas.
+constexpr double kShowPendingAfterMs = 150;
 
 }  // namespace
 
@@ -60,6 +66,7 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   SetCanvasSize(w, h);
   ImGui::InvisibleButton("graph_canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft);
   HandleInput(origin.x, origin.y);
+  Advance(kRelayoutBudgetMs);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiIO& io = ImGui::GetIO();
@@ -78,6 +85,11 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   vp.background = graph_colors::kBackground;
   QueueDraw(0, renderer, vp);
   highlights_drawn_ = DrawHighlights(origin.x, origin.y);
+  if (PendingMs() > kShowPendingAfterMs) {
+    const ImVec2 at(origin.x + 10, origin.y + 10);
+    dl->AddRectFilled(at, ImVec2(at.x + 96, at.y + ImGui::GetTextLineHeight() + 8), 0xC0202020, 4);
+    dl->AddText(ImVec2(at.x + 8, at.y + 4), 0xFFE0E0E0, "Laying out...");
+  }
 
   // Minimap: the whole scene again, small, with the view's rectangle on top.
   const WorldRect m = MinimapRect();

@@ -346,6 +346,14 @@ TEST(GraphViewTest, DoubleClickTogglesAGroupUnderTheCursor) {
   cam.WorldToScreen(g.x - 0.5f * g.w + 4, g.y - 0.5f * g.h + 4, 1000, 700, &sx, &sy);
   const size_t before = view->level().layout.nodes.size();
   view->HandleClick(sx, sy, true);
+  // The relayout lands over the next frames (Advance); until then the old
+  // layout stays.
+  EXPECT_TRUE(view->layout_pending());
+  EXPECT_TRUE(app.busy());  // the desktop keeps drawing frames without input
+  EXPECT_EQ(view->level().layout.nodes.size(), before);
+  view->FinishLayout();
+  EXPECT_FALSE(view->layout_pending());
+  EXPECT_FALSE(app.busy());
   EXPECT_LT(view->level().layout.nodes.size(), before);
   // The collapsed box is under the cursor.
   float wx, wy;
@@ -355,6 +363,7 @@ TEST(GraphViewTest, DoubleClickTogglesAGroupUnderTheCursor) {
   EXPECT_EQ(view->level().layout.nodes[hit.index].id, g.id);
   // And a second double-click opens it again.
   view->HandleClick(sx, sy, true);
+  view->FinishLayout();
   EXPECT_EQ(view->level().layout.nodes.size(), before);
 
   // A single click on a node selects it; on empty space clears.
