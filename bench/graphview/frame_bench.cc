@@ -1,7 +1,7 @@
 // Graph view frame-time benchmark (native, OpenGL 3.3 core; run it under
 // xvfb-run for Mesa llvmpipe, as scripts/bench.sh graphview does):
 //
-//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots]
+//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod]
 //
 // Lays out a synthetic training graph of ~N ops fully expanded (>= 10,000
 // visible boxes by default), builds its GraphScene with the app's scene
@@ -18,7 +18,8 @@
 // this layout that is about fit-all, labels far under a pixel: once at the
 // label threshold, once forced). --parts times each primitive kind alone,
 // fitted and zoomed in. --screenshot writes each case's last frame as
-// PREFIX-<case>.png.
+// PREFIX-<case>.png. --lod prints each far level of detail (graph_lod.h):
+// what it keeps and how long it takes to build (CPU only).
 #include "render/gl.h"
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -57,6 +58,7 @@ struct Options {
   int width = 1600, height = 1000;
   std::string screenshot;
   bool parts = false;  // also time each primitive kind alone
+  bool lod = false;    // print each level of detail's size and build time
   bool expand = false;  // GlGraphRendererOptions::expand_instances
   bool dots = true;     // GlGraphRendererOptions::dots
 };
@@ -72,8 +74,9 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     else if (a == "--parts") o->parts = true;
     else if (a == "--expand") o->expand = true;
     else if (a == "--no-dots") o->dots = false;
+    else if (a == "--lod") o->lod = true;
     else {
-      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots]\n");
+      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod]\n");
       return false;
     }
   }
@@ -280,6 +283,17 @@ int Run(const Options& o) {
                scene.arrows.size() * sizeof(app::SceneArrow) + scene.glyphs.size() * sizeof(app::SceneGlyph)) /
                   1e6,
               scene.max_x - scene.min_x, scene.max_y - scene.min_y);
+  if (o.lod) {
+    for (int level = 1; level < render::kLodLevels; ++level) {
+      render::LodScene lod;
+      const auto t0 = Clock::now();
+      render::BuildLod(scene, level, &lod);
+      std::printf("lod %d (tolerance %.0f, 1 px at scale %.2g): %zu rects, %zu segments, %zu arrows, %zu edge cells; "
+                  "built in %.1f ms\n",
+                  level, render::LodTolerance(level), 1 / render::LodTolerance(level), lod.rects.size(),
+                  lod.segments.size(), lod.arrows.size(), lod.edge_cells.size(), Ms(t0, Clock::now()));
+    }
+  }
   std::printf("draws: %s%s\n", o.expand ? "expanded (per-vertex copies, indexed)" : "instanced",
               o.dots ? ", small far boxes as points" : "");
   std::printf("window %dx%d, %d frames per case; ms, frame = ImGui + graph + glFinish (swap excluded)\n", o.width,

@@ -1,0 +1,314 @@
+// Frames while groups expand (native, OpenGL 3.3 core; run it under
+// xvfb-run for Mesa llvmpipe, as scripts/bench.sh graphview does):
+//
+//   expand_bench [--nodes N] [--expands N] [--size WxH]
+//
+// Opens a synthetic TF1 training graph of ~N ops (default 100,000) in two
+// GraphViews, each drawn by its own GlGraphRenderer through the view's own
+// ImGui canvas, as the app does, and expands the biggest collapsed box,
+// again and again (--expands times), on both in turn, each time as a user
+// would: the camera moved onto the box at a readable zoom (scale 1), a few
+// frames drawn there (the last one is the floor: the same view without a
+// relayout), then a double click:
+//   sliced   the app's path: the relayout runs in slices of the canvas'
+//            frame budget (GraphView::Advance in DrawCanvas) while frames
+//            keep drawing the old scene; the frames until it has landed
+//            and drawn count;
+//   one go   the baseline, what the view did before: the whole relayout
+//            (layout, scene) inside the frame of the double click.
+// Both go through the same states. Prints, per mode, every frame's time
+// (ImGui + layout work + graph + glFinish; swap excluded) during the
+// expands, the worst frame of each expand, the time from the click to the
+// new layout on screen, and of each frame the renderer's part (uploads
+// included); and the floor frames.
+#include "render/gl.h"
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/graph_font.h"
+#include "app/graph_view.h"
+#include "app/imgui_setup.h"
+#include "graph/layout/synthetic_graph.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "render/gl_graph_renderer.h"
+
+namespace ckptview::bench {
+namespace {
+
+namespace gl = graph::layout;
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+struct Options {
+  int nodes = 100000;
+  int expands = 60;
+  int width = 1600, height = 1000;
+};
+
+bool ParseArgs(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (a == "--nodes" && has_value) o->nodes = std::atoi(argv[++i]);
+    else if (a == "--expands" && has_value) o->expands = std::atoi(argv[++i]);
+    else if (a == "--size" && has_value && std::sscanf(argv[++i], "%dx%d", &o->width, &o->height) == 2) continue;
+    else {
+      std::fprintf(stderr, "usage: expand_bench [--nodes N] [--expands N] [--size WxH]\n");
+      return false;
+    }
+  }
+  return o->nodes > 0 && o->expands > 0 && o->width >= 64 && o->height >= 64;
+}
+
+tensorflow::GraphDef SyntheticGraphDef(int target) {
+  gl::TrainingGraphSpec spec;
+  spec.target_nodes = target;
+  const gl::LayoutInput in = gl::MakeTrainingGraph(spec);
+  tensorflow::GraphDef def;
+  for (const gl::LayoutNode& n : in.nodes) {
+    tensorflow::NodeDef* node = def.add_node();
+    node->set_name(n.id);
+    node->set_op(n.op.empty() ? "Identity" : n.op);
+  }
+  for (const gl::LayoutEdge& e : in.edges)
+    def.mutable_node(e.dst)->add_input((e.is_control ? "^" : "") + in.nodes[e.src].id);
+  return def;
+}
+
+int32_t BiggestCollapsedGroup(const app::GraphView& v) {
+  int32_t best = -1, most = 0;
+  for (const gl::PlacedNode& n : v.level().layout.nodes)
+    if (n.kind != gl::ItemKind::kNode && v.level().session->group(n.item).num_nodes > most)
+      most = v.level().session->group(n.item).num_nodes, best = n.item;
+  return best;
+}
+
+struct Stats {
+  double p50 = 0, p95 = 0, max = 0;
+  size_t n = 0;
+};
+
+Stats Summarise(std::vector<double> v) {
+  Stats s;
+  s.n = v.size();
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.p50 = v[v.size() / 2];
+  s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
+  s.max = v.back();
+  return s;
+}
+
+// The renderer, timed: each Draw (uploads included) to glFinish.
+class TimedRenderer final : public app::GraphRenderer {
+ public:
+  explicit TimedRenderer(std::unique_ptr<render::GlGraphRenderer> r) : renderer_(std::move(r)) {}
+  void Draw(const app::GraphScene& scene, const app::GraphViewport& viewport) override {
+    const auto t0 = Clock::now();
+    renderer_->Draw(scene, viewport);
+    glFinish();
+    draw_ms += MsSince(t0);
+  }
+  double draw_ms = 0;  // since the caller last reset it
+
+ private:
+  std::unique_ptr<render::GlGraphRenderer> renderer_;
+};
+
+// One view with its renderer, and what its frames took.
+struct Viewer {
+  std::unique_ptr<app::GraphView> view;
+  std::unique_ptr<TimedRenderer> renderer;
+  std::vector<double> frames, worst_per_expand, latency;
+  std::vector<double> graph_draws;  // of each frame in `frames`: the renderer's part
+  std::vector<double> floor;        // the frame before each click
+};
+
+class Bench {
+ public:
+  explicit Bench(GLFWwindow* window) : window_(window) {}
+
+  // One app-like frame: the view's canvas in a window filling the screen.
+  // `before_canvas` runs inside the frame, before the canvas (the one-go
+  // mode's relayout). Returns the frame's time, to glFinish.
+  template <typename F>
+  double Frame(Viewer& v, F before_canvas) {
+    const auto t0 = Clock::now();
+    v.renderer->draw_ms = 0;
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+    ImGui::Begin("expand_bench", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground);
+    before_canvas();
+    v.view->DrawCanvas(v.renderer.get());
+    ImGui::End();
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    const app::RgbColor clear = app::FrameClearColor();
+    glClearColor(clear.r, clear.g, clear.b, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();
+    const double ms = MsSince(t0);
+    glfwSwapBuffers(window_);
+    return ms;
+  }
+  double Frame(Viewer& v) {
+    return Frame(v, [] {});
+  }
+
+  // Moves the camera onto `group`'s box at scale 1 and draws there; the
+  // last frame is the floor.
+  void LookAt(Viewer& v, int32_t group) {
+    for (const gl::PlacedNode& n : v.view->level().layout.nodes)
+      if (n.kind != gl::ItemKind::kNode && n.item == group) {
+        app::GraphCamera& c = v.view->camera();
+        c.center_x = n.x, c.center_y = n.y, c.scale = 1;
+      }
+    for (int i = 0; i < 3; ++i) Frame(v);
+    v.floor.push_back(Frame(v));
+  }
+
+  // The app's path: toggle, then frames until the new layout is drawn.
+  void ExpandSliced(Viewer& v, int32_t group) {
+    LookAt(v, group);
+    const auto t0 = Clock::now();
+    v.view->ToggleGroup(group);
+    double worst = 0;
+    while (v.view->layout_pending()) {
+      const double ms = Frame(v);
+      v.frames.push_back(ms);
+      v.graph_draws.push_back(v.renderer->draw_ms);
+      worst = std::max(worst, ms);
+    }
+    v.latency.push_back(MsSince(t0));
+    v.worst_per_expand.push_back(worst);
+  }
+
+  // The baseline: the whole relayout inside one frame.
+  void ExpandInOneGo(Viewer& v, int32_t group) {
+    LookAt(v, group);
+    const auto t0 = Clock::now();
+    const double ms = Frame(v, [&] {
+      v.view->ToggleGroup(group);
+      v.view->FinishLayout();
+    });
+    v.frames.push_back(ms);
+    v.graph_draws.push_back(v.renderer->draw_ms);
+    v.latency.push_back(MsSince(t0));
+    v.worst_per_expand.push_back(ms);
+  }
+
+ private:
+  GLFWwindow* window_;
+};
+
+void Print(const char* name, const Viewer& v) {
+  const Stats f = Summarise(v.frames), w = Summarise(v.worst_per_expand), l = Summarise(v.latency),
+              g = Summarise(v.graph_draws), b = Summarise(v.floor);
+  std::printf("%-8s %7zu  %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f   %7.2f %7.2f\n", name,
+              f.n, f.p50, f.p95, f.max, w.p50, w.p95, w.max, l.p50, l.p95, l.max, g.p50, g.max, b.p50, b.max);
+}
+
+int Run(const Options& o) {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "expand_bench: cannot initialise GLFW (no display? run under xvfb-run -a)\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "expand_bench", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "expand_bench: cannot create an OpenGL 3.3 window\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(0);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  app::ConfigureImGui();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  std::printf("renderer: %s, %s\n", reinterpret_cast<const char*>(glGetString(GL_RENDERER)),
+              reinterpret_cast<const char*>(glGetString(GL_VERSION)));
+
+  const tensorflow::GraphDef def = SyntheticGraphDef(o.nodes);
+  auto graph = graph::Graph::Build(&def);
+  if (!graph.ok()) {
+    std::fprintf(stderr, "expand_bench: %s\n", graph.status().message().c_str());
+    return 1;
+  }
+  Viewer sliced, one_go;
+  for (Viewer* v : {&sliced, &one_go}) {
+    auto view = app::GraphView::Create(graph.value(), &app::GraphFont::Default());
+    auto renderer = render::GlGraphRenderer::Create();
+    if (!view.ok() || !renderer.ok()) {
+      std::fprintf(stderr, "expand_bench: %s\n",
+                   (view.ok() ? renderer.status() : view.status()).message().c_str());
+      return 1;
+    }
+    v->view = std::move(view).value();
+    v->renderer = std::make_unique<TimedRenderer>(std::move(renderer).value());
+  }
+  Bench bench(window);
+  for (Viewer* v : {&sliced, &one_go})
+    for (int i = 0; i < 3; ++i) bench.Frame(*v);  // fitted, uploaded
+
+  // The same expand on both in turn, so that both run under the same load.
+  int expands = 0;
+  for (; expands < o.expands; ++expands) {
+    const int32_t group = BiggestCollapsedGroup(*sliced.view);
+    if (group < 0 || group != BiggestCollapsedGroup(*one_go.view)) break;
+    bench.ExpandSliced(sliced, group);
+    bench.ExpandInOneGo(one_go, group);
+  }
+  const app::GraphScene& scene = sliced.view->scene();
+  std::printf("graph: %d ops; %d expands of the biggest collapsed box in view; at the end %zu boxes visible, "
+              "scene %zu rects, %zu segments, %zu glyphs\n",
+              graph.value().num_nodes(), expands, sliced.view->level().layout.nodes.size(), scene.rects.size(),
+              scene.segments.size(), scene.glyphs.size());
+  std::printf("window %dx%d; ms; frame = ImGui + relayout work + graph + glFinish (swap excluded)\n", o.width,
+              o.height);
+  std::printf("%-8s %7s  %7s %7s %7s   %7s %7s %7s   %7s %7s %7s   %7s %7s   %7s %7s\n", "mode", "frames", "frame50",
+              "frame95", "max", "worst50", "worst95", "max", "land50", "land95", "max", "graph50", "max", "floor50",
+              "max");
+  Print("sliced", sliced);
+  Print("one go", one_go);
+
+  sliced.renderer.reset();  // GL objects go while the context is current
+  one_go.renderer.reset();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return 0;
+}
+
+}  // namespace
+}  // namespace ckptview::bench
+
+int main(int argc, char** argv) {
+  ckptview::bench::Options o;
+  if (!ckptview::bench::ParseArgs(argc, argv, &o)) return 2;
+  return ckptview::bench::Run(o);
+}
