@@ -31,6 +31,15 @@
 //        CASES       comma-separated substrings: only the cases whose names
 //                    contain one (the baselines always run)
 //        GRAPHVIEW_SHOTS  folder for a screenshot per case (default: none)
+//        EXPANDS     expands in the app's own graph view (default 20; 0: none):
+//                    the synthetic graph opened as a document, its biggest
+//                    collapsed box expanded again and again, as expand_bench
+//                    does natively: the camera put on the box at scale 1 for
+//                    a few frames (the last interval is the floor), then a
+//                    toggle as a double click does; the frame intervals until
+//                    the new layout is drawn. Twice, on fresh documents:
+//                    sliced (the app's path) and in one go (the relayout
+//                    inside the click, the baseline).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -45,6 +54,7 @@ const nodes = Number(process.env.NODES || 12000);
 const frames = Number(process.env.FRAMES || 120);
 const shots = process.env.GRAPHVIEW_SHOTS || '';
 const tenKScale = Number(process.env.TENK_SCALE || 0.00167);
+const expands = Number(process.env.EXPANDS ?? 20);
 const only = (process.env.CASES || '').split(',').map((x) => x.trim()).filter(Boolean);
 const nodeDir = process.env.CKPTVIEW_NODE_DIR || path.join(os.homedir(), '.cache', 'ckptview', 'node');
 const require = createRequire(path.join(nodeDir, 'package.json'));
@@ -207,6 +217,54 @@ try {
       await page.locator('#canvas').screenshot({ path: file });
       await page.evaluate(() => Module.ccall('ckpt_bench_pause', null, ['number'], [0]));
       console.log(`  wrote ${file}`);
+    }
+  }
+  if (expands > 0) {
+    console.log(`expands: ${expands} in the app's graph view; ms; frame = animation frame interval from the click ` +
+      'until the new layout is drawn; worst = of each expand; land = click to drawn; floor = the interval before ' +
+      'the click; app = the app\'s frame in wasm');
+    console.log('mode       frames  frame50 frame95     max   worst50     max    land50     max   floor50   app50     max');
+    for (const oneGo of [0, 1]) {
+      if (await page.evaluate(() => Module.ccall('ckpt_bench_graph_open', 'number', [], [])) < 0)
+        throw new Error('ckpt_bench_graph_open failed (see the app log)');
+      const r = await page.evaluate(({ oneGo, expands }) => new Promise((resolve) => {
+        const call = (name, ...args) => Module.ccall(name, 'number', args.map(() => 'number'), args);
+        const out = { frames: [], worst: [], land: [], floor: [], app: [] };
+        let done = 0, phase = 'look', wait = 0, last = 0, clicked = 0, worst = 0;
+        const tick = (t) => {
+          const interval = last ? t - last : 0;
+          last = t;
+          if (phase === 'look') {
+            if (done === expands || !call('ckpt_bench_graph_expand', 1, 0)) { resolve(out); return; }
+            phase = 'settle', wait = 4;
+          } else if (phase === 'settle') {
+            if (--wait === 0) {
+              out.floor.push(interval);
+              clicked = performance.now(), worst = 0;
+              call('ckpt_bench_graph_expand', 0, oneGo);
+              phase = 'landing';
+            }
+          } else {
+            out.frames.push(interval);
+            out.app.push(call('ckpt_bench_app_frame_ms'));
+            worst = Math.max(worst, interval);
+            // One more frame after the relayout has landed: the one that uploads and draws it.
+            if (phase === 'drawn') {
+              out.worst.push(worst), out.land.push(performance.now() - clicked);
+              ++done, phase = 'look';
+            } else if (!call('ckpt_bench_graph_pending')) {
+              phase = 'drawn';
+            }
+          }
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }), { oneGo, expands });
+      const g = (v) => [pct(v, 0.5), pct(v, 0.95), Math.max(...v)];
+      console.log(`${(oneGo ? 'one go' : 'sliced').padEnd(8)} ${String(r.frames.length).padStart(7)}  ` +
+        `${g(r.frames).map(f).join(' ')}   ${f(pct(r.worst, 0.5))} ${f(Math.max(...r.worst))}   ` +
+        `${f(pct(r.land, 0.5))} ${f(Math.max(...r.land))}   ${f(pct(r.floor, 0.5))} ${f(pct(r.app, 0.5))} ` +
+        `${f(Math.max(...r.app))}   (${r.worst.length} expands)`);
     }
   }
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -36,16 +36,15 @@
 #include "app/graph_font.h"
 #include "app/graph_view.h"
 #include "app/imgui_setup.h"
-#include "graph/layout/synthetic_graph.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "render/gl_graph_renderer.h"
+#include "synthetic_scene.h"
 
 namespace ckptview::bench {
 namespace {
 
-namespace gl = graph::layout;
 using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
@@ -69,29 +68,6 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     }
   }
   return o->nodes > 0 && o->expands > 0 && o->width >= 64 && o->height >= 64;
-}
-
-tensorflow::GraphDef SyntheticGraphDef(int target) {
-  gl::TrainingGraphSpec spec;
-  spec.target_nodes = target;
-  const gl::LayoutInput in = gl::MakeTrainingGraph(spec);
-  tensorflow::GraphDef def;
-  for (const gl::LayoutNode& n : in.nodes) {
-    tensorflow::NodeDef* node = def.add_node();
-    node->set_name(n.id);
-    node->set_op(n.op.empty() ? "Identity" : n.op);
-  }
-  for (const gl::LayoutEdge& e : in.edges)
-    def.mutable_node(e.dst)->add_input((e.is_control ? "^" : "") + in.nodes[e.src].id);
-  return def;
-}
-
-int32_t BiggestCollapsedGroup(const app::GraphView& v) {
-  int32_t best = -1, most = 0;
-  for (const gl::PlacedNode& n : v.level().layout.nodes)
-    if (n.kind != gl::ItemKind::kNode && v.level().session->group(n.item).num_nodes > most)
-      most = v.level().session->group(n.item).num_nodes, best = n.item;
-  return best;
 }
 
 struct Stats {
@@ -176,11 +152,7 @@ class Bench {
   // Moves the camera onto `group`'s box at scale 1 and draws there; the
   // last frame is the floor.
   void LookAt(Viewer& v, int32_t group) {
-    for (const gl::PlacedNode& n : v.view->level().layout.nodes)
-      if (n.kind != gl::ItemKind::kNode && n.item == group) {
-        app::GraphCamera& c = v.view->camera();
-        c.center_x = n.x, c.center_y = n.y, c.scale = 1;
-      }
+    LookAtGroup(*v.view, group, 1);
     for (int i = 0; i < 3; ++i) Frame(v);
     v.floor.push_back(Frame(v));
   }

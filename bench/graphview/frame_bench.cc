@@ -284,6 +284,22 @@ int Run(const Options& o) {
                   1e6,
               scene.max_x - scene.min_x, scene.max_y - scene.min_y);
   if (o.lod) {
+    double vert = 0, horiz = 0, other = 0, len_v = 0, len_h = 0, len_o = 0;
+    std::vector<float> lens;
+    std::vector<uint32_t> colors;
+    for (const auto& g : scene.segments) {
+      const double l = std::hypot(g.x1 - g.x0, g.y1 - g.y0);
+      lens.push_back(l);
+      colors.push_back(g.color);
+      if (g.x0 == g.x1) vert++, len_v += l; else if (g.y0 == g.y1) horiz++, len_h += l; else other++, len_o += l;
+    }
+    std::sort(lens.begin(), lens.end());
+    std::sort(colors.begin(), colors.end());
+    colors.erase(std::unique(colors.begin(), colors.end()), colors.end());
+    std::printf("segments: %.0f vertical (%.3g units), %.0f horizontal (%.3g), %.0f other (%.3g); length p50 %.0f p90 %.0f p99 %.0f max %.0f; %zu colours\n",
+                vert, len_v, horiz, len_h, other, len_o, lens[lens.size() / 2], lens[lens.size() * 9 / 10], lens[lens.size() * 99 / 100], lens.back(), colors.size());
+    for (uint32_t c : colors) std::printf(" %08x", c);
+    std::printf("\n");
     for (int level = 1; level < render::kLodLevels; ++level) {
       render::LodScene lod;
       const auto t0 = Clock::now();

@@ -17,28 +17,45 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The synthetic graph as the GraphDef a real model would have, so the scene
-// builder colours nodes by op like in the app.
-void ToGraphDef(const gl::LayoutInput& input, tensorflow::GraphDef* def) {
+}  // namespace
+
+tensorflow::GraphDef SyntheticGraphDef(int32_t target_nodes) {
+  gl::TrainingGraphSpec spec;
+  spec.target_nodes = target_nodes;
+  const gl::LayoutInput input = gl::MakeTrainingGraph(spec);
+  tensorflow::GraphDef def;
   for (const gl::LayoutNode& n : input.nodes) {
-    tensorflow::NodeDef* node = def->add_node();
+    tensorflow::NodeDef* node = def.add_node();
     node->set_name(n.id);
-    node->set_op(n.op.empty() ? "Identity" : n.op);
+    node->set_op(n.op.empty() ? "Identity" : n.op);  // so that the scene colours nodes by op as in the app
   }
-  for (const gl::LayoutEdge& e : input.edges) {
-    const std::string& src = input.nodes[e.src].id;
-    def->mutable_node(e.dst)->add_input(e.is_control ? "^" + src : src);
-  }
+  for (const gl::LayoutEdge& e : input.edges)
+    def.mutable_node(e.dst)->add_input((e.is_control ? "^" : "") + input.nodes[e.src].id);
+  return def;
 }
 
-}  // namespace
+int32_t BiggestCollapsedGroup(const app::GraphView& view) {
+  int32_t best = -1, most = 0;
+  for (const gl::PlacedNode& n : view.level().layout.nodes)
+    if (n.kind != gl::ItemKind::kNode && view.level().session->group(n.item).num_nodes > most)
+      most = view.level().session->group(n.item).num_nodes, best = n.item;
+  return best;
+}
+
+void LookAtGroup(app::GraphView& view, int32_t group, float scale) {
+  for (const gl::PlacedNode& n : view.level().layout.nodes)
+    if (n.kind != gl::ItemKind::kNode && n.item == group) {
+      app::GraphCamera& c = view.camera();
+      c.center_x = n.x, c.center_y = n.y, c.scale = scale;
+    }
+}
 
 Result<std::unique_ptr<SyntheticScene>> MakeSyntheticScene(int32_t target_nodes) {
   auto s = std::make_unique<SyntheticScene>();
+  s->def = SyntheticGraphDef(target_nodes);
   gl::TrainingGraphSpec spec;
   spec.target_nodes = target_nodes;
   gl::LayoutInput input = gl::MakeTrainingGraph(spec);
-  ToGraphDef(input, &s->def);
   CKPT_ASSIGN_OR_RETURN(graph::Graph g, graph::Graph::Build(&s->def));
   s->graph = std::make_unique<graph::Graph>(std::move(g));
 

@@ -10,12 +10,24 @@
 #include <memory>
 
 #include "app/graph_scene.h"
+#include "app/graph_view.h"
 #include "base/status.h"
 #include "graph.pb.h"
 #include "graph/graph.h"
 #include "graph/layout/layout.h"
 
 namespace ckptview::bench {
+
+// The synthetic TF1 training graph of about `target_nodes` ops
+// (graph/layout/synthetic_graph.h) as the GraphDef a real model would have.
+tensorflow::GraphDef SyntheticGraphDef(int32_t target_nodes);
+
+// Expand benchmarks (expand_bench.cc, browser_frames.mjs through the page):
+// the collapsed box in `view`'s layout that hides the most nodes (-1: none),
+// and the camera put on a group's box at `scale`, as a user who is about to
+// double-click it would.
+int32_t BiggestCollapsedGroup(const app::GraphView& view);
+void LookAtGroup(app::GraphView& view, int32_t group, float scale);
 
 struct SyntheticScene {
   tensorflow::GraphDef def;

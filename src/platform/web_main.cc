@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/graph_view.h"
 #include "app/imgui_setup.h"
 #include "app/json_out.h"
 #include "formats/file_source.h"
@@ -416,6 +417,45 @@ EMSCRIPTEN_KEEPALIVE double ckpt_bench_app_frame_ms() { return ckptview::platfor
 EMSCRIPTEN_KEEPALIVE void ckpt_bench_pause(int pause) {
   if (pause) emscripten_pause_main_loop();
   else emscripten_resume_main_loop();
+}
+
+// Expands in the app's own graph view (browser_frames.mjs, EXPANDS): opens
+// the loaded synthetic graph as a document ("synthetic.pb", from memory) and
+// shows it; returns its id (-1 on error, logged).
+EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_open() {
+  using ckptview::platform::g_bench;
+  if (!g_bench || !g_bench->synthetic) return -1;
+  auto source = std::make_unique<ckptview::formats::MemoryFileSource>();
+  source->Add("synthetic.pb", g_bench->synthetic->def.SerializeAsString());
+  auto id = g->app.Open(std::move(source), "synthetic.pb");
+  ckptview::platform::PumpReads();
+  if (!id.ok() || !g->app.GraphViewOf(id.value())) return -1;
+  g->app.ShowGraphView();
+  return id.value();
+}
+
+// The active document's view: the camera onto its biggest collapsed box at
+// scale 1 (`look` 1), or a toggle of that box as a double click does (`look`
+// 0), which then lands over the next frames, or at once with `one_go` (the
+// relayout inside this call, as the view did before). Returns 0 when no
+// collapsed box is left.
+EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_expand(int look, int one_go) {
+  ckptview::app::GraphView* view = g->app.GraphViewOf();
+  const int32_t group = view ? ckptview::bench::BiggestCollapsedGroup(*view) : -1;
+  if (group < 0) return 0;
+  if (look) {
+    ckptview::bench::LookAtGroup(*view, group, 1);
+    return 1;
+  }
+  view->ToggleGroup(group);
+  if (one_go) view->FinishLayout();
+  return 1;
+}
+
+// 1 while the active document's view has a relayout pending.
+EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_pending() {
+  const ckptview::app::GraphView* view = g->app.GraphViewOf();
+  return view && view->layout_pending() ? 1 : 0;
 }
 
 }  // extern "C"
