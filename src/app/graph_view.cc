@@ -125,10 +125,9 @@ GraphView::CameraIntent GraphView::AnchorOn(int32_t group) const {
   const GraphLevel& l = level();
   CameraIntent intent;
   for (int32_t g = group; g > 0; g = l.session->group(g).parent) {
-    float x = 0, y = 0, w = 0, h = 0;
-    if (!FindGroupBox(g, &x, &y, &w, &h)) continue;
+    float w = 0, h = 0;
+    if (!FindGroupBox(g, &intent.anchor_x, &intent.anchor_y, &w, &h)) continue;
     intent.anchor = g;
-    l.camera.WorldToScreen(x, y, canvas_w_, canvas_h_, &intent.anchor_sx, &intent.anchor_sy);
     break;
   }
   return intent;
@@ -143,11 +142,13 @@ void GraphView::ApplyCameraIntent(const CameraIntent& intent) {
   }
   float nx = 0, ny = 0, nw = 0, nh = 0;
   if (intent.anchor <= 0 || !FindGroupBox(intent.anchor, &nx, &ny, &nw, &nh)) return;
-  // Keep the box's centre where it was on screen; if the cursor would then
+  // Keep the box's centre where it is on screen; if the cursor would then
   // fall outside the (smaller) new box, put the box under the cursor instead.
-  float cx = intent.anchor_sx, cy = intent.anchor_sy;
-  const float sx = intent.cursor_sx, sy = intent.cursor_sy;
-  if (sx >= 0 && sy >= 0) {
+  float cx = 0, cy = 0;
+  l.camera.WorldToScreen(intent.anchor_x, intent.anchor_y, canvas_w_, canvas_h_, &cx, &cy);
+  if (intent.has_cursor) {
+    float sx = 0, sy = 0;
+    l.camera.WorldToScreen(intent.cursor_x, intent.cursor_y, canvas_w_, canvas_h_, &sx, &sy);
     const float half_w = 0.5f * nw * l.camera.scale, half_h = 0.5f * nh * l.camera.scale;
     if (std::fabs(sx - cx) > half_w || std::fabs(sy - cy) > half_h) cx = sx, cy = sy;
   }
@@ -189,7 +190,10 @@ void GraphView::ToggleGroup(int32_t group, float sx, float sy) {
   GraphLevel& l = level();
   if (group <= 0 || group >= l.session->num_groups()) return;
   CameraIntent camera = AnchorOn(group);
-  camera.cursor_sx = sx, camera.cursor_sy = sy;
+  if (sx >= 0 && sy >= 0) {
+    camera.has_cursor = true;
+    l.camera.ScreenToWorld(sx, sy, canvas_w_, canvas_h_, &camera.cursor_x, &camera.cursor_y);
+  }
   l.session->SetExpanded(group, !l.session->expanded(group));
   StartRelayout(camera);
 }

@@ -152,11 +152,14 @@ class GraphView {
  private:
   GraphView() = default;
   // Where the camera goes when a relayout lands.
+  // World coordinates of the layout on screen when the action came, so
+  // that a pan or zoom while it is pending carries over.
   struct CameraIntent {
-    int32_t anchor = -1;  // a group whose box (collapsed or a frame) stays where it was
-    float anchor_sx = 0, anchor_sy = 0;  // its centre on the canvas before
-    float cursor_sx = -1, cursor_sy = -1;  // the double click, if any
-    int center_node = -1;       // centre on this node instead (a jump)
+    int32_t anchor = -1;  // a group whose box (collapsed or a frame) stays where it is
+    float anchor_x = 0, anchor_y = 0;  // its centre before
+    bool has_cursor = false;           // a double click at (cursor_x, cursor_y)
+    float cursor_x = 0, cursor_y = 0;
+    int center_node = -1;  // centre on this node instead (a jump)
   };
   // A relayout in progress: the session's steps, the composition, then the
   // scene. The displayed layout, hits and scene stay until it lands.
