@@ -26,8 +26,17 @@ flat out vec4 v_border;
 void main() {
   // As graph_rect.vert: at least a pixel wide, one pixel of margin for the
   // antialiased outline.
-  vec2 half_px = max(a_box.zw * 0.5 * u_camera.z, vec2(0.5));
   vec2 screen = (a_box.xy - u_camera.xy) * u_camera.z + u_viewport * 0.5;
+  vec2 half_px = max(a_box.zw * 0.5 * u_camera.z, vec2(0.5));
+  // Edge coverage cells: snapped to pixel boundaries as in graph_rect.vert
+  // (the sprite keeps its margin; the fragment shader discards it).
+  if (a_style.x < 0.0) {
+    vec2 size = a_box.zw * u_camera.z;
+    vec2 lo = floor(screen - 0.5 * size + 0.5), hi = floor(screen + 0.5 * size + 0.5);
+    float snap = size.x >= 1.0 ? 1.0 : 0.0;  // a cell is never shorter than wide
+    screen = mix(screen, 0.5 * (lo + hi), snap);
+    half_px = mix(half_px, 0.5 * (hi - lo), snap);
+  }
   gl_Position = vec4(screen.x / u_viewport.x * 2.0 - 1.0, 1.0 - screen.y / u_viewport.y * 2.0, 0.0, 1.0);
   v_size = 2.0 * (max(half_px.x, half_px.y) + 1.0);
   gl_PointSize = v_size;

@@ -1,7 +1,7 @@
 // Graph view frame-time benchmark (native, OpenGL 3.3 core; run it under
 // xvfb-run for Mesa llvmpipe, as scripts/bench.sh graphview does):
 //
-//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod]
+//   frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod] [--scale S]
 //
 // Lays out a synthetic training graph of ~N ops fully expanded (>= 10,000
 // visible boxes by default), builds its GraphScene with the app's scene
@@ -19,7 +19,8 @@
 // label threshold, once forced). --parts times each primitive kind alone,
 // fitted and zoomed in. --screenshot writes each case's last frame as
 // PREFIX-<case>.png. --lod prints each far level of detail (graph_lod.h):
-// what it keeps and how long it takes to build (CPU only).
+// what it keeps and how long it takes to build (CPU only). --scale S adds a
+// case at scale S around the zooms' node.
 #include "render/gl.h"
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -59,6 +60,7 @@ struct Options {
   std::string screenshot;
   bool parts = false;  // also time each primitive kind alone
   bool lod = false;    // print each level of detail's size and build time
+  float scale = 0;     // > 0: one more case at this scale
   bool expand = false;  // GlGraphRendererOptions::expand_instances
   bool dots = true;     // GlGraphRendererOptions::dots
 };
@@ -75,8 +77,9 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     else if (a == "--expand") o->expand = true;
     else if (a == "--no-dots") o->dots = false;
     else if (a == "--lod") o->lod = true;
+    else if (a == "--scale" && v) o->scale = static_cast<float>(std::atof(argv[++i]));
     else {
-      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod]\n");
+      std::fprintf(stderr, "usage: frame_bench [--nodes N] [--frames N] [--size WxH] [--screenshot PREFIX] [--parts] [--expand] [--no-dots] [--lod] [--scale S]\n");
       return false;
     }
   }
@@ -284,30 +287,30 @@ int Run(const Options& o) {
                   1e6,
               scene.max_x - scene.min_x, scene.max_y - scene.min_y);
   if (o.lod) {
-    double vert = 0, horiz = 0, other = 0, len_v = 0, len_h = 0, len_o = 0;
-    std::vector<float> lens;
-    std::vector<uint32_t> colors;
-    for (const auto& g : scene.segments) {
-      const double l = std::hypot(g.x1 - g.x0, g.y1 - g.y0);
-      lens.push_back(l);
-      colors.push_back(g.color);
-      if (g.x0 == g.x1) vert++, len_v += l; else if (g.y0 == g.y1) horiz++, len_h += l; else other++, len_o += l;
+    // The edges' ink: what a far level's raster (or segments) must cover.
+    double sum_dx = 0, sum_dy = 0;
+    size_t vertical = 0;
+    std::vector<float> lengths;
+    for (const app::SceneSegment& g : scene.segments) {
+      sum_dx += std::fabs(g.x1 - g.x0), sum_dy += std::fabs(g.y1 - g.y0);
+      vertical += g.x0 == g.x1;
+      lengths.push_back(std::hypot(g.x1 - g.x0, g.y1 - g.y0));
     }
-    std::sort(lens.begin(), lens.end());
-    std::sort(colors.begin(), colors.end());
-    colors.erase(std::unique(colors.begin(), colors.end()), colors.end());
-    std::printf("segments: %.0f vertical (%.3g units), %.0f horizontal (%.3g), %.0f other (%.3g); length p50 %.0f p90 %.0f p99 %.0f max %.0f; %zu colours\n",
-                vert, len_v, horiz, len_h, other, len_o, lens[lens.size() / 2], lens[lens.size() * 9 / 10], lens[lens.size() * 99 / 100], lens.back(), colors.size());
-    for (uint32_t c : colors) std::printf(" %08x", c);
-    std::printf("\n");
+    std::sort(lengths.begin(), lengths.end());
+    if (!lengths.empty())
+      std::printf("segments: %zu vertical; sum |dx| %.3g, |dy| %.3g units; length p50 %.0f p90 %.0f p99 %.0f\n",
+                  vertical, sum_dx, sum_dy, lengths[lengths.size() / 2], lengths[lengths.size() * 9 / 10],
+                  lengths[lengths.size() * 99 / 100]);
     for (int level = 1; level < render::kLodLevels; ++level) {
       render::LodScene lod;
       const auto t0 = Clock::now();
       render::BuildLod(scene, level, &lod);
-      std::printf("lod %d (tolerance %.0f, 1 px at scale %.2g): %zu rects, %zu segments, %zu arrows, %zu edge cells; "
-                  "built in %.1f ms\n",
+      const double ms = Ms(t0, Clock::now());
+      std::printf("lod %d (tolerance %.0f, 1 px at scale %.2g): %zu rects, %zu segments, %zu arrows, %zu edge cells "
+                  "(%.0f units); built in %.1f ms\n",
                   level, render::LodTolerance(level), 1 / render::LodTolerance(level), lod.rects.size(),
-                  lod.segments.size(), lod.arrows.size(), lod.edge_cells.size(), Ms(t0, Clock::now()));
+                  lod.segments.size(), lod.arrows.size(), lod.edge_cells.size(),
+                  lod.edge_cells.empty() ? 0.0 : lod.edge_cells[0].w, ms);
     }
   }
   std::printf("draws: %s%s\n", o.expand ? "expanded (per-vertex copies, indexed)" : "instanced",
@@ -352,6 +355,11 @@ int Run(const Options& o) {
              o.frames, o.screenshot);
   bench.Case("zoom 1.5 (labels 16 px)", scene, Viewport(scene, o.width, o.height, 1.5f, s.focus_x, s.focus_y),
              o.frames, o.screenshot);
+  if (o.scale > 0) {
+    char name[64];
+    std::snprintf(name, sizeof name, "scale %g", o.scale);
+    bench.Case(name, scene, Viewport(scene, o.width, o.height, o.scale, s.focus_x, s.focus_y), o.frames, o.screenshot);
+  }
   // The goal: 10,000 boxes on screen. At 1600x1000 that many fit
   // only far out (a box is a few pixels), where labels are under a pixel:
   // drawn anyway (label_min_px 0), around the same node as the zooms.

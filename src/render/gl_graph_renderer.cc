@@ -284,7 +284,12 @@ void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>&
   if (options_.spatial_culling) {
     cull_boxes_.resize(items.size());
     for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
-    BuildCullIndex(cull_boxes_, KeepsOrder(static_cast<const T*>(nullptr)), MarginPx(items), &cull, &cull_order_);
+    // Edge cells are disjoint (graph_lod.h): no order to keep. Kept, their
+    // touching neighbours would cluster into one always-drawn run, every
+    // cell of the level drawn at every position.
+    const bool keep_order =
+        KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
+    BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), &cull, &cull_order_);
     if (cull.enabled) {
       sorted.resize(items.size());
       for (size_t k = 0; k < items.size(); ++k) sorted[k] = items[cull_order_[k]];

@@ -92,55 +92,124 @@ class PolylineReducer {
   std::vector<std::pair<size_t, size_t>> stack_;
 };
 
-// Edges as a coverage raster: cells of `t` world units (a pixel where the
-// level starts to be used), each holding the most opaque edge colour that
-// crosses it, emitted as one box per vertical run of equal cells. At far
-// zooms thousands of long edges run through the same few pixel columns; as
-// segments they overdraw each pixel hundreds of times (which is what a
+// Edges as a coverage raster: square cells (a pixel or a few where the
+// level starts to be used, RasterCell), each holding the most opaque edge
+// colour that crosses it (of equally opaque ones, the first in the scene),
+// emitted as one box per vertical run of equal cells, column by column. At
+// far zooms thousands of long edges run through the same few pixel columns;
+// as segments they overdraw each pixel hundreds of times (which is what a
 // software rasteriser pays for), as cells each pixel is drawn about once.
-// Returns false (and emits nothing) if the grid would exceed kMaxCells.
-constexpr size_t kMaxCells = size_t{1} << 22;  // 16 MB of colours, briefly
+//
+// Each segment fills, in every column its centre line crosses, the rows it
+// spans there (a vertical edge: one run of rows), so the cost is the
+// columns crossed plus the cells filled, not the edge's length in samples:
+// a fully expanded 100k-node graph has 9e10 units of edges, 3.7e10 of them
+// across, mostly long edges spanning the graph.
+constexpr double kMaxCells = double{1 << 23};      // one byte each
+constexpr double kMaxCrossings = double{1 << 26};  // columns crossed, summed over the segments
+
+// The raster's cell for level tolerance `t`: t, doubled until the grid over
+// the edges' bounds and the columns they cross fit the limits above; 0 if
+// that takes a cell over kMaxRasterTolerances t (then the level keeps
+// simplified segments). The limits bound a level's memory and build time
+// (a 100k-node graph at 1024 units: 38M crossings and 50M cells filled,
+// ~300 ms); the cell bound keeps a cell at most 4 px where the level starts
+// to be used. A cell grows only in scenes whose edges span more than ~2,900
+// cells along both axes (8M cells): a 12k-node graph's levels >= 4 keep T_k.
+constexpr float kMaxRasterTolerances = 4;
+
+double RasterCell(double t, double width, double height, double sum_dx, double segments) {
+  for (double cell = t; cell <= kMaxRasterTolerances * t; cell *= 2) {
+    const double nx = std::floor(width / cell) + 1, ny = std::floor(height / cell) + 1;
+    if (nx * ny <= kMaxCells && sum_dx / cell + 2 * segments <= kMaxCrossings) return cell;
+  }
+  return 0;
+}
 
 bool RasteriseEdges(const std::vector<SceneSegment>& segs, float t, std::vector<app::SceneRect>* out) {
-  if (segs.empty()) return true;
-  float x0 = segs[0].x0, y0 = segs[0].y0, x1 = x0, y1 = y0;
-  for (const SceneSegment& s : segs) {
-    x0 = std::min({x0, s.x0, s.x1}), x1 = std::max({x1, s.x0, s.x1});
-    y0 = std::min({y0, s.y0, s.y1}), y1 = std::max({y1, s.y0, s.y1});
+  // Segments with a non-finite end cover nothing (and would poison the bounds).
+  auto finite = [](const SceneSegment& s) {
+    return std::isfinite(s.x0) && std::isfinite(s.y0) && std::isfinite(s.x1) && std::isfinite(s.y1);
+  };
+  auto first_finite = std::find_if(segs.begin(), segs.end(), finite);
+  if (first_finite == segs.end()) return true;
+  float fx0 = first_finite->x0, fy0 = first_finite->y0, fx1 = fx0, fy1 = fy0;
+  double sum_dx = 0;
+  // Colours by priority (most opaque, then first seen): a cell keeps the
+  // highest code (palette index + 1, so 0 is empty).
+  std::vector<std::pair<uint32_t, uint32_t>> colors;  // (colour, first segment)
+  for (uint32_t i = 0; i < segs.size(); ++i) {
+    const SceneSegment& s = segs[i];
+    if (!finite(s)) continue;
+    fx0 = std::min({fx0, s.x0, s.x1}), fx1 = std::max({fx1, s.x0, s.x1});
+    fy0 = std::min({fy0, s.y0, s.y1}), fy1 = std::max({fy1, s.y0, s.y1});
+    sum_dx += std::fabs(s.x1 - s.x0);
+    if ((s.color >> 24) && (colors.empty() || colors.back().first != s.color)) colors.push_back({s.color, i});
   }
-  if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1)) return false;
-  const double nx_d = std::floor((x1 - x0) / t) + 1, ny_d = std::floor((y1 - y0) / t) + 1;
-  if (nx_d * ny_d > static_cast<double>(kMaxCells)) return false;
-  const size_t nx = static_cast<size_t>(nx_d), ny = static_cast<size_t>(ny_d);
-  std::vector<uint32_t> cells(nx * ny, 0);
+  std::sort(colors.begin(), colors.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
+  });
+  colors.erase(std::unique(colors.begin(), colors.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+               colors.end());
+  if (colors.size() > 255) return false;
+  std::sort(colors.begin(), colors.end(), [](const auto& a, const auto& b) {
+    return (a.first >> 24) != (b.first >> 24) ? (a.first >> 24) < (b.first >> 24) : a.second > b.second;
+  });  // lowest priority first: code = index + 1
+  auto code_of = [&](uint32_t color) {
+    for (size_t k = 0; k < colors.size(); ++k)
+      if (colors[k].first == color) return static_cast<uint8_t>(k + 1);
+    return uint8_t{0};
+  };
+
+  const double x0 = fx0, y0 = fy0;
+  const double cell = RasterCell(t, fx1 - x0, fy1 - y0, sum_dx, static_cast<double>(segs.size()));
+  if (!(cell > 0)) return false;
+  const size_t nx = static_cast<size_t>(std::floor((fx1 - x0) / cell)) + 1;
+  const size_t ny = static_cast<size_t>(std::floor((fy1 - y0) / cell)) + 1;
+  std::vector<uint8_t> grid(nx * ny, 0);  // column by column
+  auto col = [&](double x) { return static_cast<size_t>(std::clamp(std::floor((x - x0) / cell), 0.0, nx - 1.0)); };
+  auto row = [&](double y) { return static_cast<size_t>(std::clamp(std::floor((y - y0) / cell), 0.0, ny - 1.0)); };
+  auto fill = [&](size_t c, double ya, double yb, uint8_t code) {
+    uint8_t* column = grid.data() + c * ny;
+    for (size_t r = row(std::min(ya, yb)), end = row(std::max(ya, yb)); r <= end; ++r)
+      column[r] = std::max(column[r], code);
+  };
+  uint32_t last_color = 0;
+  uint8_t code = 0;
   for (const SceneSegment& s : segs) {
-    // Samples at most half a cell apart touch every cell the centre line crosses.
-    const float len = std::max(std::fabs(s.x1 - s.x0), std::fabs(s.y1 - s.y0));
-    const int steps = static_cast<int>(std::ceil(len / (0.5f * t)));
-    for (int i = 0; i <= steps; ++i) {
-      const float f = steps ? static_cast<float>(i) / steps : 0;
-      const size_t cx = std::min(nx - 1, static_cast<size_t>((s.x0 + (s.x1 - s.x0) * f - x0) / t));
-      const size_t cy = std::min(ny - 1, static_cast<size_t>((s.y0 + (s.y1 - s.y0) * f - y0) / t));
-      uint32_t& cell = cells[cy * nx + cx];
-      if ((s.color >> 24) > (cell >> 24)) cell = s.color;
+    if ((s.color >> 24) == 0 || !finite(s)) continue;  // transparent: covers nothing
+    if (s.color != last_color) last_color = s.color, code = code_of(s.color);
+    const double ax = std::min(s.x0, s.x1), bx = std::max(s.x0, s.x1);
+    const size_t ca = col(ax), cb = col(bx);
+    if (ca == cb) {
+      fill(ca, s.y0, s.y1, code);
+      continue;
+    }
+    // The centre line's rows in each column it crosses.
+    const double slope = (static_cast<double>(s.y1) - s.y0) / (static_cast<double>(s.x1) - s.x0);
+    const double ya = ax == s.x0 ? s.y0 : s.y1;  // y at ax
+    for (size_t c = ca; c <= cb; ++c) {
+      const double xl = std::max(ax, x0 + c * cell), xr = std::min(bx, x0 + (c + 1.0) * cell);
+      fill(c, ya + (xl - ax) * slope, ya + (xr - ax) * slope, code);
     }
   }
-  for (size_t cx = 0; cx < nx; ++cx) {
-    for (size_t cy = 0; cy < ny;) {
-      const uint32_t color = cells[cy * nx + cx];
-      size_t end = cy + 1;
-      while (end < ny && cells[end * nx + cx] == color) ++end;
-      if (color >> 24) {
-        app::SceneRect r;
-        r.x = x0 + (cx + 0.5f) * t;
-        r.y = y0 + 0.5f * (cy + end) * t;
-        r.w = t;
-        r.h = (end - cy) * t;
-        r.fill = color;
-        r.border_px = 0;
-        out->push_back(r);
+  for (size_t c = 0; c < nx; ++c) {
+    const uint8_t* column = grid.data() + c * ny;
+    for (size_t r = 0; r < ny;) {
+      const uint8_t k = column[r];
+      size_t end = r + 1;
+      while (end < ny && column[end] == k) ++end;
+      if (k) {
+        app::SceneRect box;
+        box.x = static_cast<float>(x0 + (c + 0.5) * cell);
+        box.y = static_cast<float>(y0 + 0.5 * static_cast<double>(r + end) * cell);
+        box.w = static_cast<float>(cell);
+        box.h = static_cast<float>(static_cast<double>(end - r) * cell);
+        box.fill = colors[k - 1].first;
+        box.border_px = -1;  // no border; a cell: pixel-snapped (graph_rect.vert)
+        out->push_back(box);
       }
-      cy = end;
+      r = end;
     }
   }
   return true;

@@ -16,9 +16,19 @@
 //     pixel off), and dropped if it fits in a T_k square;
 //   - arrowheads shorter than 2 T_k (2 px) are dropped;
 //   - from kFirstRasterLevel on, edges become a coverage raster of T_k
-//     cells drawn as boxes (edge_cells) instead of segments, when the grid
-//     is small enough: at far zooms many long edges share the same pixels.
+//     cells drawn as boxes (edge_cells) instead of segments: at far zooms
+//     many long edges share the same pixels. In scenes too large for that
+//     grid (a 100k-node graph is 2M x 3.9M units, 122M cells of T_4) the
+//     cell grows, up to 4 T_k (4 px where the level starts to be used), so
+//     the raster stays within 8M cells and its build within ~64M column
+//     crossings; past that the level keeps the simplified segments. Either
+//     way the cells drawn follow the screen's area, not the scene's edges
+//     (a fitted 100k-node graph: ~1,000 cells instead of 214,000 segments).
 // Level 0 is the scene itself; glyphs have their own cut-off (label_min_px).
+//
+// kLodLevels reaches tolerance 4^7 = 16384: a 100k-node graph fitted into a
+// 1000-px window is ~2.5e-4 px per unit, where 6 levels stopped at
+// tolerance 1024 (a quarter pixel: 16 cells or boxes per pixel).
 #pragma once
 
 #include <vector>
@@ -27,7 +37,7 @@
 
 namespace ckptview::render {
 
-inline constexpr int kLodLevels = 6;
+inline constexpr int kLodLevels = 8;
 inline constexpr int kFirstRasterLevel = 2;
 
 // World tolerance of `level` (0 for level 0).
@@ -40,7 +50,8 @@ struct LodScene {
   std::vector<app::SceneSegment> segments;
   std::vector<app::SceneArrow> arrows;
   // Edge coverage cells, drawn with the boxes' shader after `rects` (empty
-  // when `segments` has the edges).
+  // when `segments` has the edges); border_px -1 marks them (no border,
+  // sides snapped to pixels: see graph_rect.vert).
   std::vector<app::SceneRect> edge_cells;
 };
 

@@ -758,6 +758,38 @@ TEST(GlGraphRendererTest, FarAwayRectIsCulledAndAppearsWhenPannedTo) {
   EXPECT_EQ(renderer->counters().scene_uploads, 1u);
 }
 
+// A far level's edge cells (graph_lod.h) are culled like everything else:
+// cells touch their neighbours, and if kept in order they would cluster into
+// one always-drawn run. Zoomed into part of a large fan of long edges, the
+// culled frame draws a fraction of the cells, and the same pixels.
+TEST(GlGraphRendererTest, FarLevelEdgeCellsAreCulled) {
+  CKPT_REQUIRE_GL();
+  GlGraphRendererOptions off;
+  off.spatial_culling = false;
+  auto unculled = NewRenderer(off);
+  auto culled = NewRenderer();
+  ASSERT_TRUE(unculled && culled);
+  GraphScene scene;
+  scene.version = 1;
+  // 160 diagonal edges 20,000 units across (each a chain of ~80 touching
+  // cells at the far level) over 215,000 x 95,000 units.
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 4; ++j) {
+      const float x = 5000.0f * i, y = 25000.0f * j;
+      scene.segments.push_back({x, y, x + 20000, y + 20000, kWhite, 1});
+    }
+  const GraphViewport v = FullViewport(30000, 20000, 0.003f);  // 67k x 50k units of it
+  unculled->Draw(scene, v);
+  const std::vector<uint32_t> want = OffscreenGl::Get()->All();
+  culled->Draw(scene, v);
+  EXPECT_EQ(Differ(OffscreenGl::Get()->All(), want), 0);
+  const GlGraphRenderer::Counters& c = culled->counters();
+  ASSERT_GE(c.last_lod_level, kFirstRasterLevel);
+  EXPECT_EQ(c.last_segments, 0);
+  EXPECT_GT(c.last_edge_cells, 0);
+  EXPECT_LT(c.last_edge_cells, unculled->counters().last_edge_cells / 2);
+}
+
 TEST(GlGraphRendererTest, GroupFramesStayBehindTheirChildren) {
   CKPT_REQUIRE_GL();
   auto renderer = NewRenderer();

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <utility>
 
 namespace ckptview::render {
 namespace {
@@ -18,7 +20,12 @@ TEST(GraphLodTest, LevelsFollowTheScale) {
   EXPECT_EQ(LodLevelForScale(0.26f), 0);
   EXPECT_EQ(LodLevelForScale(0.25f), 1);  // tolerance 4 = one pixel
   EXPECT_EQ(LodLevelForScale(0.03f), 2);
-  EXPECT_EQ(LodLevelForScale(0.0001f), kLodLevels - 1);
+  EXPECT_EQ(LodLevelForScale(1e-7f), kLodLevels - 1);
+  // Deep enough for a 100k-node graph (4M units) fitted into a minimap:
+  // down to 1e-4 px per unit, the level's tolerance is at least a quarter
+  // pixel (finer levels keep up to 16x more cells than pixels).
+  for (float scale = 1; scale >= 1e-4f; scale *= 0.8f)
+    EXPECT_GE(LodTolerance(LodLevelForScale(scale)) * scale, scale < 0.25f ? 0.25f : 0) << scale;
   for (int level = 1; level < kLodLevels; ++level) {
     EXPECT_GT(LodTolerance(level), LodTolerance(level - 1));
     // Used only where its tolerance is at most a pixel.
@@ -80,7 +87,7 @@ TEST(GraphLodTest, SimplifiesPolylinesWithinTheTolerance) {
   float covered = 0;
   for (const app::SceneRect& r : lod.edge_cells) {
     EXPECT_EQ(r.w, t);
-    EXPECT_EQ(r.border_px, 0);
+    EXPECT_LT(r.border_px, 0);  // a cell: no border, pixel-snapped
     EXPECT_NE(r.fill >> 24, 0u);
     covered += r.h;
   }
@@ -97,6 +104,47 @@ TEST(GraphLodTest, SimplifiesPolylinesWithinTheTolerance) {
   BuildLod(big, 1, &lod);
   EXPECT_GT(lod.segments.size(), 10u);
   EXPECT_LE(lod.segments.size(), 50u);
+}
+
+// A far level of a large scene (a 1M x 1M-unit fan of 50,000 long straight
+// edges, as a fully expanded 100k-node graph has) draws its edges as a
+// raster whose size follows the level's cells, not the number of edges; the
+// raster's cell may grow (up to 4 tolerances) to keep the grid bounded.
+// The dense grid used to give up past 4M cells and keep 50,000 segments.
+TEST(GraphLodTest, FarLevelsOfALargeSceneStayBoundedByCells) {
+  GraphScene scene;
+  uint32_t seed = 1;
+  auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) >> 8; };
+  constexpr float kSide = 1e6f;
+  constexpr int kEdges = 50000;
+  for (int i = 0; i < kEdges; ++i) {
+    const float xa = next() % 1000000, xb = next() % 1000000;
+    const float xm = 0.5f * (xa + xb);
+    scene.segments.push_back({xa, 0, xm, 0.5f * kSide, 0xff808080u, 1});
+    scene.segments.push_back({xm, 0.5f * kSide, xb, kSide, 0xff808080u, 1});
+  }
+  const int level = 4;  // tolerance 256: a 3,900 x 3,900 grid
+  const float t = LodTolerance(level);
+  LodScene lod;
+  BuildLod(scene, level, &lod);
+  EXPECT_TRUE(lod.segments.empty());
+  ASSERT_FALSE(lod.edge_cells.empty());
+  // The fan covers nearly every cell: a few runs per column.
+  const float cell = lod.edge_cells[0].w;
+  EXPECT_GE(cell, t);
+  EXPECT_LE(cell, 4 * t);
+  EXPECT_LE(lod.edge_cells.size(), 4 * (kSide / cell + 1));
+  EXPECT_LT(lod.edge_cells.size(), kEdges / 10u);
+  // Every edge is covered: its ends and middle lie in some cell.
+  for (int i = 0; i < kEdges; i += 97) {
+    const app::SceneSegment& s = scene.segments[2 * i];
+    for (const auto& [x, y] : {std::pair{s.x0, s.y0}, std::pair{s.x1, s.y1}, std::pair{0.5f * (s.x0 + s.x1), 0.5f * (s.y0 + s.y1)}}) {
+      bool covered = false;
+      for (const app::SceneRect& r : lod.edge_cells)
+        covered = covered || (std::fabs(x - r.x) <= 0.5f * r.w && std::fabs(y - r.y) <= 0.5f * r.h);
+      EXPECT_TRUE(covered) << x << "," << y;
+    }
+  }
 }
 
 }  // namespace
