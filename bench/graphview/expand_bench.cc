@@ -1,21 +1,24 @@
 // Frames while groups expand (native, OpenGL 3.3 core; run it under
 // xvfb-run for Mesa llvmpipe, as scripts/bench.sh graphview does):
 //
-//   expand_bench [--nodes N] [--expands N] [--size WxH]
+//   expand_bench [--nodes N] [--expands N] [--from N] [--size WxH]
 //
 // Opens a synthetic TF1 training graph of ~N ops (default 100,000) in two
 // GraphViews, each drawn by its own GlGraphRenderer through the view's own
 // ImGui canvas, as the app does, and expands the biggest collapsed box,
-// again and again (--expands times), on both in turn, each time as a user
+// again and again (--expands times, the first --from of them unmeasured, to
+// reach a bigger view), on both in turn, each time as a user
 // would: the camera moved onto the box at a readable zoom (scale 1), a few
 // frames drawn there (the last one is the floor: the same view without a
 // relayout), then a double click:
 //   sliced   the app's path: the relayout runs in slices of the canvas'
-//            frame budget (GraphView::Advance in DrawCanvas) while frames
-//            keep drawing the old scene; the frames until it has landed
-//            and drawn count;
+//            frame budget (GraphView::Advance in DrawCanvas), then the new
+//            scene streams to the GPU (GlGraphRenderer's
+//            upload_bytes_per_draw), while frames keep drawing the old
+//            scene; the frames until the new one is drawn count;
 //   one go   the baseline, what the view did before: the whole relayout
-//            (layout, scene) inside the frame of the double click.
+//            (layout, scene) inside the frame of the double click, and the
+//            whole upload in that frame's draw.
 // Both go through the same states. Prints, per mode, every frame's time
 // (ImGui + layout work + graph + glFinish; swap excluded) during the
 // expands, the worst frame of each expand, the time from the click to the
@@ -52,6 +55,7 @@ double MsSince(Clock::time_point t0) { return std::chrono::duration<double, std:
 struct Options {
   int nodes = 100000;
   int expands = 60;
+  int from = 0;  // expands made before measuring
   int width = 1600, height = 1000;
 };
 
@@ -61,13 +65,14 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     const bool has_value = i + 1 < argc;
     if (a == "--nodes" && has_value) o->nodes = std::atoi(argv[++i]);
     else if (a == "--expands" && has_value) o->expands = std::atoi(argv[++i]);
+    else if (a == "--from" && has_value) o->from = std::atoi(argv[++i]);
     else if (a == "--size" && has_value && std::sscanf(argv[++i], "%dx%d", &o->width, &o->height) == 2) continue;
     else {
-      std::fprintf(stderr, "usage: expand_bench [--nodes N] [--expands N] [--size WxH]\n");
+      std::fprintf(stderr, "usage: expand_bench [--nodes N] [--expands N] [--from N] [--size WxH]\n");
       return false;
     }
   }
-  return o->nodes > 0 && o->expands > 0 && o->width >= 64 && o->height >= 64;
+  return o->nodes > 0 && o->expands > o->from && o->from >= 0 && o->width >= 64 && o->height >= 64;
 }
 
 struct Stats {
@@ -96,6 +101,7 @@ class TimedRenderer final : public app::GraphRenderer {
     glFinish();
     draw_ms += MsSince(t0);
   }
+  bool busy() const override { return renderer_->busy(); }
   double draw_ms = 0;  // since the caller last reset it
 
  private:
@@ -157,13 +163,14 @@ class Bench {
     v.floor.push_back(Frame(v));
   }
 
-  // The app's path: toggle, then frames until the new layout is drawn.
+  // The app's path: toggle, then frames until the new layout is drawn (laid
+  // out in slices, then streamed to the GPU).
   void ExpandSliced(Viewer& v, int32_t group) {
     LookAt(v, group);
     const auto t0 = Clock::now();
     v.view->ToggleGroup(group);
     double worst = 0;
-    while (v.view->layout_pending()) {
+    while (v.view->layout_pending() || v.renderer->busy()) {
       const double ms = Frame(v);
       v.frames.push_back(ms);
       v.graph_draws.push_back(v.renderer->draw_ms);
@@ -173,7 +180,8 @@ class Bench {
     v.worst_per_expand.push_back(worst);
   }
 
-  // The baseline: the whole relayout inside one frame.
+  // The baseline: the whole relayout inside one frame, and its whole upload
+  // (its renderer streams nothing: upload_bytes_per_draw 0).
   void ExpandInOneGo(Viewer& v, int32_t group) {
     LookAt(v, group);
     const auto t0 = Clock::now();
@@ -232,7 +240,9 @@ int Run(const Options& o) {
   Viewer sliced, one_go;
   for (Viewer* v : {&sliced, &one_go}) {
     auto view = app::GraphView::Create(graph.value(), &app::GraphFont::Default());
-    auto renderer = render::GlGraphRenderer::Create();
+    render::GlGraphRendererOptions options;
+    if (v == &one_go) options.upload_bytes_per_draw = 0;
+    auto renderer = render::GlGraphRenderer::Create(options);
     if (!view.ok() || !renderer.ok()) {
       std::fprintf(stderr, "expand_bench: %s\n",
                    (view.ok() ? renderer.status() : view.status()).message().c_str());
@@ -247,17 +257,26 @@ int Run(const Options& o) {
 
   // The same expand on both in turn, so that both run under the same load.
   int expands = 0;
+  size_t boxes_from = 0;
   for (; expands < o.expands; ++expands) {
     const int32_t group = BiggestCollapsedGroup(*sliced.view);
     if (group < 0 || group != BiggestCollapsedGroup(*one_go.view)) break;
+    if (expands < o.from) {  // unmeasured: on to a bigger view
+      for (Viewer* v : {&sliced, &one_go}) {
+        v->view->ToggleGroup(group);
+        v->view->FinishLayout();
+      }
+      boxes_from = sliced.view->level().layout.nodes.size();
+      continue;
+    }
     bench.ExpandSliced(sliced, group);
     bench.ExpandInOneGo(one_go, group);
   }
   const app::GraphScene& scene = sliced.view->scene();
-  std::printf("graph: %d ops; %d expands of the biggest collapsed box in view; at the end %zu boxes visible, "
-              "scene %zu rects, %zu segments, %zu glyphs\n",
-              graph.value().num_nodes(), expands, sliced.view->level().layout.nodes.size(), scene.rects.size(),
-              scene.segments.size(), scene.glyphs.size());
+  std::printf("graph: %d ops; %d expands of the biggest collapsed box in view, measured from the %d-th (%zu boxes "
+              "visible); at the end %zu boxes visible, scene %zu rects, %zu segments, %zu glyphs\n",
+              graph.value().num_nodes(), expands, o.from + 1, o.from ? boxes_from : size_t{0},
+              sliced.view->level().layout.nodes.size(), scene.rects.size(), scene.segments.size(), scene.glyphs.size());
   std::printf("window %dx%d; ms; frame = ImGui + relayout work + graph + glFinish (swap excluded)\n", o.width,
               o.height);
   std::printf("%-8s %7s  %7s %7s %7s   %7s %7s %7s   %7s %7s %7s   %7s %7s   %7s %7s\n", "mode", "frames", "frame50",

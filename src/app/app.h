@@ -224,7 +224,7 @@ class App {
   // FileSources (the native driver; tests with in-memory files).
   void ServeReadsFromSources();
   // Work in flight that needs frames without input: reads, a freeze to a
-  // file, a graph relayout spread over frames.
+  // file, a graph relayout spread over frames, a scene streaming to the GPU.
   bool busy() const;
   // Whether a delivery for `id` would still be used (the web driver stops
   // reading a superseded request early).

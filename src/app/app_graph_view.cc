@@ -79,6 +79,7 @@ Status NoView(int document) {
 
 bool App::busy() const {
   if (!reads_.empty() || freeze_.file_task != nullptr) return true;
+  if (graph_renderer_ && graph_renderer_->busy()) return true;
   for (const auto& [id, view] : graph_views_)
     if (view->layout_pending()) return true;
   return false;

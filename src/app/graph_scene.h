@@ -84,6 +84,9 @@ class GraphRenderer {
   // ImDrawCallback_ResetRenderState after it, so the renderer need not
   // restore GL state.
   virtual void Draw(const GraphScene& scene, const GraphViewport& viewport) = 0;
+  // Whether the next Draws still have work to do without any change (a new
+  // scene streaming in): the app then keeps drawing frames.
+  virtual bool busy() const { return false; }
 };
 
 }  // namespace ckptview::app

@@ -437,8 +437,8 @@ EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_open() {
 // The active document's view: the camera onto its biggest collapsed box at
 // scale 1 (`look` 1), or a toggle of that box as a double click does (`look`
 // 0), which then lands over the next frames, or at once with `one_go` (the
-// relayout inside this call, as the view did before). Returns 0 when no
-// collapsed box is left.
+// relayout inside this call and the whole upload in the next frame, as
+// before). Returns 0 when no collapsed box is left.
 EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_expand(int look, int one_go) {
   ckptview::app::GraphView* view = g->app.GraphViewOf();
   const int32_t group = view ? ckptview::bench::BiggestCollapsedGroup(*view) : -1;
@@ -447,15 +447,21 @@ EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_expand(int look, int one_go) {
     ckptview::bench::LookAtGroup(*view, group, 1);
     return 1;
   }
+  // In one go, the upload too: the renderer streams nothing meanwhile.
+  auto* renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(g->app.graph_renderer());
+  if (renderer)
+    renderer->set_upload_bytes_per_draw(one_go ? 0 : ckptview::render::GlGraphRendererOptions().upload_bytes_per_draw);
   view->ToggleGroup(group);
   if (one_go) view->FinishLayout();
   return 1;
 }
 
-// 1 while the active document's view has a relayout pending.
+// 1 until the active document's view draws its newest layout: a relayout
+// pending, or its scene streaming to the GPU.
 EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_pending() {
   const ckptview::app::GraphView* view = g->app.GraphViewOf();
-  return view && view->layout_pending() ? 1 : 0;
+  const ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
+  return view && (view->layout_pending() || (renderer && renderer->busy())) ? 1 : 0;
 }
 
 }  // extern "C"

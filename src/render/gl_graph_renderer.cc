@@ -54,13 +54,6 @@ void VertexIdAttribute(GLuint buffer) {
   glVertexAttribDivisor(kVertexIdLocation, 0);
 }
 
-template <typename T>
-void Upload(GLuint buffer, const std::vector<T>& items) {
-  glBindBuffer(GL_ARRAY_BUFFER, buffer);
-  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(items.size() * sizeof(T)),
-               items.empty() ? nullptr : items.data(), GL_STATIC_DRAW);
-}
-
 // How a batch's instance attributes are laid out (Batch::layout).
 enum Layout { kRectLayout, kSegmentLayout, kArrowLayout, kGlyphLayout };
 
@@ -167,6 +160,7 @@ Status GlGraphRenderer::InitBatch(Batch* batch, const ShaderPair& shaders) {
   batch->camera_uniform = batch->program.Uniform("u_camera");
   glGenVertexArrays(kLodLevels, batch->vao);
   glGenBuffers(kLodLevels, batch->buffer);
+  glGenBuffers(1, &batch->spare_buffer);
   return Status::Ok();
 }
 
@@ -268,6 +262,7 @@ GlGraphRenderer::~GlGraphRenderer() {
   for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_, &rect_dots_, &cell_dots_}) {
     glDeleteVertexArrays(kLodLevels, b->vao);  // zero names are ignored
     glDeleteBuffers(kLodLevels, b->buffer);
+    glDeleteBuffers(1, &b->spare_buffer);
   }
   if (atlas_texture_) glDeleteTextures(1, &atlas_texture_);
   for (GLuint b : {vertex_ids_, quad_ids_, triangle_ids_, quad_indices_})
@@ -275,42 +270,43 @@ GlGraphRenderer::~GlGraphRenderer() {
 }
 
 template <typename T>
-void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item) {
-  const GLuint buffer = batch->buffer[level];
-  batch->instances[level] = static_cast<int>(items.size());
-  CullIndex& cull = batch->cull[level];
+void GlGraphRenderer::PrepareLevel(const std::vector<T>& items, int vertices_per_item, bool keep_order,
+                                   CullIndex* cull, std::vector<unsigned char>* bytes) {
   const std::vector<T>* upload = &items;
   std::vector<T> sorted;
   if (options_.spatial_culling) {
     cull_boxes_.resize(items.size());
     for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
-    // Edge cells are disjoint (graph_lod.h): no order to keep. Kept, their
-    // touching neighbours would cluster into one always-drawn run, every
-    // cell of the level drawn at every position.
-    const bool keep_order =
-        KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
-    BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), &cull, &cull_order_);
-    if (cull.enabled) {
+    BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, &cull_order_);
+    if (cull->enabled) {
       sorted.resize(items.size());
       for (size_t k = 0; k < items.size(); ++k) sorted[k] = items[cull_order_[k]];
       upload = &sorted;
     }
   } else {
-    cull = CullIndex();
-    cull.total = static_cast<int>(items.size());
+    *cull = CullIndex();
+    cull->total = static_cast<int>(items.size());
   }
-  if (!options_.expand_instances) {
-    Upload(buffer, *upload);
-    return;
-  }
-  // Every vertex gets a copy of its item.
-  expand_scratch_.resize(upload->size() * vertices_per_item * sizeof(T));
-  unsigned char* out = expand_scratch_.data();
+  // With expand_instances every vertex gets a copy of its item.
+  const int copies = options_.expand_instances ? vertices_per_item : 1;
+  bytes->resize(upload->size() * copies * sizeof(T));
+  unsigned char* out = bytes->data();
   for (const T& item : *upload)
-    for (int v = 0; v < vertices_per_item; ++v, out += sizeof(T)) std::memcpy(out, &item, sizeof(T));
-  glBindBuffer(GL_ARRAY_BUFFER, buffer);
-  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(expand_scratch_.size()),
-               expand_scratch_.empty() ? nullptr : expand_scratch_.data(), GL_STATIC_DRAW);
+    for (int v = 0; v < copies; ++v, out += sizeof(T)) std::memcpy(out, &item, sizeof(T));
+}
+
+template <typename T>
+void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item) {
+  batch->instances[level] = static_cast<int>(items.size());
+  // Edge cells are disjoint (graph_lod.h): no order to keep. Kept, their
+  // touching neighbours would cluster into one always-drawn run, every
+  // cell of the level drawn at every position.
+  const bool keep_order =
+      KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
+  PrepareLevel(items, vertices_per_item, keep_order, &batch->cull[level], &upload_bytes_);
+  glBindBuffer(GL_ARRAY_BUFFER, batch->buffer[level]);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(upload_bytes_.size()),
+               upload_bytes_.empty() ? nullptr : upload_bytes_.data(), GL_STATIC_DRAW);
 }
 
 // expand_instances: the a_vertex values and quad indices for up to `quads`
@@ -350,12 +346,82 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
   UploadLevel(&segments_, 0, scene.segments, 4);
   UploadLevel(&arrows_, 0, scene.arrows, 3);
   UploadLevel(&glyphs_, 0, scene.glyphs, 4);
-  // The far levels are made when a Draw first needs one (UploadLod): most
-  // uploads follow an expand or collapse at a near zoom, and building all of
-  // them took three quarters of an upload's time.
+  SceneUploaded();
+}
+
+// The far levels are made when a Draw first needs one (UploadLod): most
+// uploads follow an expand or collapse at a near zoom, and building all of
+// them took three quarters of an upload's time.
+void GlGraphRenderer::SceneUploaded() {
   for (int level = 0; level < kLodLevels; ++level) level_ready_[level] = level == 0;
   FinishUpload();
   ++counters_.scene_uploads;
+}
+
+// Level 0 of each kind in turn: prepared (PrepareLevel) into stream_.bytes,
+// then copied into the batch's spare buffer a piece at a time; then the far
+// levels the old scene had made, rebuilt for the new one (they are drawn
+// on their own, so they may change first); then the swap. Preparing a kind
+// counts against the budget as its size (it walks that many bytes) and a
+// far level takes a whole call, so each call makes at least one step and
+// runs past the budget by at most one.
+bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget) {
+  Batch* const kinds[] = {&rects_, &segments_, &arrows_, &glyphs_};
+  const size_t kind_bytes[] = {
+      scene.rects.size() * sizeof(SceneRect) * (options_.expand_instances ? 4 : 1),
+      scene.segments.size() * sizeof(SceneSegment) * (options_.expand_instances ? 4 : 1),
+      scene.arrows.size() * sizeof(SceneArrow) * (options_.expand_instances ? 3 : 1),
+      scene.glyphs.size() * sizeof(SceneGlyph) * (options_.expand_instances ? 4 : 1)};
+  size_t spent = 0;
+  bool first = true;
+  for (; stream_.kind < 4; first = false) {
+    Batch* b = kinds[stream_.kind];
+    if (!stream_.prepared) {
+      if (!first && spent + kind_bytes[stream_.kind] > budget) return false;
+      switch (stream_.kind) {
+        case 0: PrepareLevel(scene.rects, 4, true, &b->spare_cull, &stream_.bytes); break;
+        case 1: PrepareLevel(scene.segments, 4, false, &b->spare_cull, &stream_.bytes); break;
+        case 2: PrepareLevel(scene.arrows, 3, false, &b->spare_cull, &stream_.bytes); break;
+        default: PrepareLevel(scene.glyphs, 4, false, &b->spare_cull, &stream_.bytes); break;
+      }
+      b->spare_instances = b->spare_cull.total;
+      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(stream_.bytes.size()), nullptr, GL_STATIC_DRAW);
+      stream_.prepared = true;
+      stream_.done = 0;
+      spent += stream_.bytes.size();
+    } else {
+      if (!first && spent >= budget) return false;
+      const size_t piece = std::min(stream_.bytes.size() - stream_.done, std::max<size_t>(budget - std::min(budget, spent), 1));
+      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+      glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(stream_.done), static_cast<GLsizeiptr>(piece),
+                      stream_.bytes.data() + stream_.done);
+      stream_.done += piece;
+      spent += piece;
+    }
+    if (stream_.done == stream_.bytes.size()) ++stream_.kind, stream_.prepared = false;
+  }
+  for (; stream_.far_level < kLodLevels; ++stream_.far_level, first = false) {
+    if (!level_ready_[stream_.far_level]) continue;
+    if (!first && budget != SIZE_MAX) return false;
+    UploadLod(scene, stream_.far_level);
+    stream_.far_ready[stream_.far_level] = true;
+  }
+  // All in: the spare buffers become level 0.
+  const GLuint divisor = options_.expand_instances ? 0 : 1;
+  for (Batch* b : kinds) {
+    std::swap(b->buffer[0], b->spare_buffer);
+    std::swap(b->cull[0], b->spare_cull);
+    b->instances[0] = b->spare_instances;
+    glBindVertexArray(b->vao[0]);  // its instance attributes read the new buffer
+    glBindBuffer(GL_ARRAY_BUFFER, b->buffer[0]);
+    InstanceAttributes(b->layout, 0, divisor);
+  }
+  glBindVertexArray(0);
+  SceneUploaded();
+  for (int level = 1; level < kLodLevels; ++level) level_ready_[level] = stream_.far_ready[level];
+  stream_ = Stream();
+  return true;
 }
 
 void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level) {
@@ -470,10 +536,22 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
                      scene.segments.size(),
                      scene.arrows.size(),
                      scene.glyphs.size()};
-  if (!have_scene_ || !(key == scene_key_)) {
+  if (!have_scene_) {  // nothing to show meanwhile: all at once
     UploadScene(scene);
     scene_key_ = key;
     have_scene_ = true;
+  } else if (!(key == (stream_.active ? stream_.key : scene_key_))) {
+    stream_ = Stream();  // (again, if one was under way: the scene changed since)
+    stream_.active = true;
+    stream_.key = key;
+  }
+  const int level = LodLevelForScale(viewport.scale);
+  if (stream_.active) {
+    // A far level the old scene never made cannot be drawn for it: the
+    // new one goes in now, whole.
+    const size_t budget = level > 0 && !level_ready_[level] ? SIZE_MAX : options_.upload_bytes_per_draw;
+    ++counters_.stream_draws;
+    if (ContinueStream(scene, budget ? budget : SIZE_MAX)) scene_key_ = key;
   }
   if (scene.atlas && (scene.atlas != atlas_ || scene.atlas->version != atlas_version_)) UploadAtlas(*scene.atlas);
 
@@ -499,7 +577,6 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
     glClear(GL_COLOR_BUFFER_BIT);
   }
 
-  const int level = LodLevelForScale(viewport.scale);
   if (!level_ready_[level]) UploadLod(scene, level);
   counters_.last_lod_level = level;
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);

@@ -4,7 +4,9 @@
 // WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
-// instance formats) when the scene changes, and reduced copies for far zooms
+// instance formats) when the scene changes — streamed in over several draws
+// while the previous scene is still drawn, so that an expand never stalls a
+// frame on its upload — and reduced copies for far zooms
 // (graph_lod.h; their boxes of a few pixels become point sprites,
 // graph_dot.vert) when a draw first needs one; each kind sorted into spatial buckets
 // (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
@@ -54,6 +56,13 @@ struct GlGraphRendererOptions {
   // frame draws only the buckets near the viewport. Off: every instance of
   // a kind in the scene's order, one draw per kind (tests compare the two).
   bool spatial_culling = true;
+  // A changed scene is copied to the GPU at most this many bytes per Draw
+  // (preparing a kind's instances counts as its size; a far level the old
+  // scene had made is rebuilt in a Draw of its own), into spare buffers,
+  // while Draw keeps drawing the scene before it; they swap in when all is
+  // there. The first scene, and a change while a far level the old scene
+  // never made is needed, go in whole. 0: every change at once.
+  size_t upload_bytes_per_draw = 1 << 20;
 };
 
 class GlGraphRenderer final : public app::GraphRenderer {
@@ -80,6 +89,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     uint64_t scene_uploads = 0;
     uint64_t lod_uploads = 0;     // far levels made and uploaded (one per level a Draw first needs)
     uint64_t atlas_uploads = 0;
+    uint64_t stream_draws = 0;    // Draws that streamed part of a changed scene
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
     int64_t last_instances = 0;     // instances drawn by the last Draw (all kinds)
@@ -93,6 +103,10 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // wherever the level is used) drawn as a point sprite.
   static constexpr float kDotMaxTolerances = 4.0f;
   const Counters& counters() const { return counters_; }
+  // A changed scene is being streamed in (the one before it is drawn).
+  bool streaming() const { return stream_.active; }
+  bool busy() const override { return streaming(); }
+  void set_upload_bytes_per_draw(size_t bytes) { options_.upload_bytes_per_draw = bytes; }
 
  private:
   struct Batch {  // one primitive kind: its program, and a VAO and instance buffer per level
@@ -104,6 +118,10 @@ class GlGraphRenderer final : public app::GraphRenderer {
     int instances[kLodLevels] = {};
     CullIndex cull[kLodLevels];
     int layout = 0;  // Layout (gl_graph_renderer.cc): how the instance attributes are laid out
+    // Level 0 of the scene being streamed in; swapped with level 0 when done.
+    unsigned spare_buffer = 0;
+    CullIndex spare_cull;
+    int spare_instances = 0;
   };
   struct SceneKey {
     const void* scene = nullptr;
@@ -111,15 +129,35 @@ class GlGraphRenderer final : public app::GraphRenderer {
     size_t rects = 0, segments = 0, arrows = 0, glyphs = 0;
     bool operator==(const SceneKey& o) const;
   };
+  // Level 0 of a changed scene on its way in (ContinueStream).
+  struct Stream {
+    bool active = false;
+    SceneKey key;
+    int kind = 0;          // rects, segments, arrows, glyphs
+    bool prepared = false;  // `bytes` holds the kind's buffer contents
+    size_t done = 0;       // of `bytes`, copied
+    std::vector<unsigned char> bytes;
+    int far_level = 1;     // then the far levels in use, rebuilt
+    bool far_ready[kLodLevels] = {};
+  };
 
   explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}
   Status Init();
+  // The bytes a level's buffer holds for `items`: in culling order (`cull`
+  // gets the index; `keep_order`: graph_cull.h), per-vertex copies with
+  // expand_instances.
+  template <typename T>
+  void PrepareLevel(const std::vector<T>& items, int vertices_per_item, bool keep_order, CullIndex* cull,
+                    std::vector<unsigned char>* bytes);
   template <typename T>
   void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item);
   void GrowVertexIds(size_t quads, size_t triangles);
   static Status InitBatch(Batch* batch, const ShaderPair& shaders);
   void SetUpAttributes();
   void UploadScene(const app::GraphScene& scene);  // level 0; the others on demand
+  void SceneUploaded();
+  // Streams `scene` in for about `budget` bytes; true when it has swapped in.
+  bool ContinueStream(const app::GraphScene& scene, size_t budget);
   void UploadLod(const app::GraphScene& scene, int level);
   void FinishUpload();
   void UploadAtlas(const app::FontAtlas& atlas);
@@ -143,13 +181,14 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // triangle), the quads' index buffer, and how many items they cover.
   unsigned quad_ids_ = 0, triangle_ids_ = 0, quad_indices_ = 0;
   size_t quad_capacity_ = 0, triangle_capacity_ = 0;
-  std::vector<unsigned char> expand_scratch_;
+  std::vector<unsigned char> upload_bytes_;  // UploadLevel scratch
   std::vector<CullBox> cull_boxes_;  // upload scratch
   std::vector<uint32_t> cull_order_;
   std::vector<CullRun> runs_;        // per-draw scratch
   bool have_scene_ = false;
   bool level_ready_[kLodLevels] = {};  // uploaded for the current scene
-  SceneKey scene_key_;
+  SceneKey scene_key_;  // the scene drawn
+  Stream stream_;
   const app::FontAtlas* atlas_ = nullptr;  // last uploaded (address only, never dereferenced later)
   uint64_t atlas_version_ = 0;
   bool atlas_distance_field_ = false;
