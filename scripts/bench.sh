@@ -4,7 +4,8 @@
 #   layout      our layout (native and wasm) vs dagre (npm) on every realdata graph, TF-made
 #               ResNet-50/BERT-base training graphs and synthetic graphs of 1k-100k nodes
 #   freeze      ckptview freeze vs TensorFlow's freeze_graph on a 100k-node, 1 GB model
-#   graphview   graph view frame times with >= 10,000 visible nodes vs an empty scene:
+#   graphview   graph view frame times with >= 10,000 visible nodes vs an empty scene, and
+#               frames while groups expand vs the relayout and upload in the click's frame:
 #               native under xvfb-run (Mesa llvmpipe) and the page in headless Chromium
 #   scripts/bench.sh [checkpoint|layout|freeze|graphview|all]     (default all)
 set -euo pipefail

@@ -40,6 +40,8 @@
 //                    the new layout is drawn. Twice, on fresh documents:
 //                    sliced (the app's path) and in one go (the relayout
 //                    inside the click, the baseline).
+//        EXPAND_FROM expands made first, unmeasured, to reach a bigger view
+//                    (default 0; expand_bench --from)
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -55,6 +57,7 @@ const frames = Number(process.env.FRAMES || 120);
 const shots = process.env.GRAPHVIEW_SHOTS || '';
 const tenKScale = Number(process.env.TENK_SCALE || 0.00167);
 const expands = Number(process.env.EXPANDS ?? 20);
+const expandFrom = Number(process.env.EXPAND_FROM ?? 0);
 const only = (process.env.CASES || '').split(',').map((x) => x.trim()).filter(Boolean);
 const nodeDir = process.env.CKPTVIEW_NODE_DIR || path.join(os.homedir(), '.cache', 'ckptview', 'node');
 const require = createRequire(path.join(nodeDir, 'package.json'));
@@ -220,15 +223,16 @@ try {
     }
   }
   if (expands > 0) {
-    console.log(`expands: ${expands} in the app's graph view; ms; frame = animation frame interval from the click ` +
+    console.log(`expands: ${expands} in the app's graph view${expandFrom ? `, after ${expandFrom} unmeasured` : ''}; ms; frame = animation frame interval from the click ` +
       'until the new layout is drawn; worst = of each expand; land = click to drawn; floor = the interval before ' +
       'the click; app = the app\'s frame in wasm');
     console.log('mode       frames  frame50 frame95     max   worst50     max    land50     max   floor50   app50     max');
     for (const oneGo of [0, 1]) {
       if (await page.evaluate(() => Module.ccall('ckpt_bench_graph_open', 'number', [], [])) < 0)
         throw new Error('ckpt_bench_graph_open failed (see the app log)');
-      const r = await page.evaluate(({ oneGo, expands }) => new Promise((resolve) => {
+      const r = await page.evaluate(({ oneGo, expands, expandFrom }) => new Promise((resolve) => {
         const call = (name, ...args) => Module.ccall(name, 'number', args.map(() => 'number'), args);
+        for (let i = 0; i < expandFrom; ++i) call('ckpt_bench_graph_expand', 0, 1);
         const out = { frames: [], worst: [], land: [], floor: [], app: [] };
         let done = 0, phase = 'look', wait = 0, last = 0, clicked = 0, worst = 0;
         const tick = (t) => {
@@ -259,7 +263,7 @@ try {
           requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
-      }), { oneGo, expands });
+      }), { oneGo, expands, expandFrom });
       const g = (v) => [pct(v, 0.5), pct(v, 0.95), Math.max(...v)];
       console.log(`${(oneGo ? 'one go' : 'sliced').padEnd(8)} ${String(r.frames.length).padStart(7)}  ` +
         `${g(r.frames).map(f).join(' ')}   ${f(pct(r.worst, 0.5))} ${f(Math.max(...r.worst))}   ` +
