@@ -77,29 +77,31 @@ void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, 
   auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox) / cell, 0.0, nx - 1.0)); };
   auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy) / cell, 0.0, ny - 1.0)); };
 
-  // Small items by the cell of their min corner (CSR, in original order).
   std::vector<char> large(n);
-  std::vector<int> key(n, -1);
-  std::vector<int> cell_start(nx * ny + 1, 0);
   for (int i = 0; i < n; ++i) {
     const CullBox& b = boxes[i];
     large[i] = !finite[i] || b.x1 - b.x0 > limit || b.y1 - b.y0 > limit;
-    if (large[i]) continue;
-    key[i] = cell_y(b.y0) * nx + cell_x(b.x0);
-    ++cell_start[key[i] + 1];
   }
-  for (int k = 0; k < nx * ny; ++k) cell_start[k + 1] += cell_start[k];
-  std::vector<int> cell_items(cell_start.back());
-  {
+  // Where the order matters: small items by the cell of their min corner
+  // (CSR, in original order), and clusters of overlapping ones, each
+  // bucketed as one box. Otherwise every item is its own cluster.
+  std::vector<int> key, cell_start, cell_items, parent;
+  std::vector<CullBox> cluster;
+  if (keep_overlap_order) {
+    key.assign(n, -1);
+    cell_start.assign(nx * ny + 1, 0);
+    for (int i = 0; i < n; ++i) {
+      if (large[i]) continue;
+      key[i] = cell_y(boxes[i].y0) * nx + cell_x(boxes[i].x0);
+      ++cell_start[key[i] + 1];
+    }
+    for (int k = 0; k < nx * ny; ++k) cell_start[k + 1] += cell_start[k];
+    cell_items.resize(cell_start.back());
     std::vector<int> fill(cell_start.begin(), cell_start.end() - 1);
     for (int i = 0; i < n; ++i)
       if (!large[i]) cell_items[fill[key[i]]++] = i;
-  }
-
-  // Clusters of overlapping small items (singletons unless the order matters).
-  std::vector<int> parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  if (keep_overlap_order) {
+    parent.resize(n);
+    std::iota(parent.begin(), parent.end(), 0);
     for (int i = 0; i < n; ++i) {
       if (large[i]) continue;
       const int cx = key[i] % nx, cy = key[i] / nx;
@@ -114,19 +116,22 @@ void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, 
             }
           }
     }
-  }
-  std::vector<CullBox> cluster(n);
-  for (int i = 0; i < n; ++i) {
-    if (large[i]) continue;
-    const int r = Find(parent, i);
-    if (r == i) {
-      cluster[r] = boxes[i];
-    } else {
-      CullBox& b = cluster[r];
-      b.x0 = std::min(b.x0, boxes[i].x0), b.y0 = std::min(b.y0, boxes[i].y0);
-      b.x1 = std::max(b.x1, boxes[i].x1), b.y1 = std::max(b.y1, boxes[i].y1);
+    cluster.resize(n);
+    for (int i = 0; i < n; ++i) {
+      if (large[i]) continue;
+      const int r = Find(parent, i);
+      if (r == i) {
+        cluster[r] = boxes[i];
+      } else {
+        CullBox& b = cluster[r];
+        b.x0 = std::min(b.x0, boxes[i].x0), b.y0 = std::min(b.y0, boxes[i].y0);
+        b.x1 = std::max(b.x1, boxes[i].x1), b.y1 = std::max(b.y1, boxes[i].y1);
+      }
     }
   }
+  auto cluster_box = [&](int i) -> const CullBox& {
+    return large[i] || !keep_overlap_order ? boxes[i] : cluster[Find(parent, i)];
+  };
   // Bucket of each item: its cluster's min-corner cell, or -1 (leading) for
   // large items and clusters larger than the limit. Kinds without an order
   // put larger items into coarser levels (cells and limit doubling) instead.
@@ -136,7 +141,7 @@ void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, 
   int first_bucketed = n;
   for (int i = 0; i < n; ++i) {
     if (!finite[i]) continue;
-    const CullBox& b = large[i] ? boxes[i] : cluster[Find(parent, i)];
+    const CullBox& b = cluster_box(i);
     const float size = std::max(b.x1 - b.x0, b.y1 - b.y0);
     int level = 0;
     if (size > limit) {
@@ -160,7 +165,7 @@ void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, 
   for (int i = 0; i < n; ++i) {
     if (bucket[i] < 0) continue;
     const int l = item_level[i];
-    const CullBox& b = large[i] ? boxes[i] : cluster[Find(parent, i)];
+    const CullBox& b = cluster_box(i);
     CullLevel& level = index->levels[l];
     bucket[i] = level_offset[l] + (cell_y(b.y0) >> l) * level.nx + (cell_x(b.x0) >> l);
     level.extent_x = std::max(level.extent_x, b.x1 - b.x0), level.extent_y = std::max(level.extent_y, b.y1 - b.y0);
