@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "app/graph_font.h"
@@ -20,18 +22,31 @@ std::string ShortName(const std::string& id) {
   return slash == std::string::npos ? id : id.substr(slash + 1);
 }
 
+}  // namespace
+
 class SceneBuilder {
  public:
   SceneBuilder(const SceneInputs& in, GraphScene* scene) : in_(in), r_(*in.layout), scene_(scene) {}
 
-  void Build() {
-    Clear();
-    scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
-    for (const gl::PlacedGroup& g : r_.groups) AddGroupFrame(g);
-    for (const gl::PlacedNode& n : r_.nodes) AddBox(n);
-    for (const gl::Stub& s : r_.stubs) AddStub(s);
-    for (const gl::RoutedEdge& e : r_.edges) AddEdge(e, /*highlight=*/false);
+  // Adds the next `items` layout items (frames, boxes, stubs, edges, in that
+  // order: the draw order within each primitive kind); true once all are in.
+  bool Continue(size_t items) {
+    if (next_ == 0) {
+      Clear();
+      scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
+    }
+    const size_t groups = r_.groups.size(), nodes = r_.nodes.size(), stubs = r_.stubs.size();
+    const size_t total = groups + nodes + stubs + r_.edges.size();
+    for (const size_t end = total - next_ > items ? next_ + items : total; next_ < end; ++next_) {
+      size_t i = next_;
+      if (i < groups) AddGroupFrame(r_.groups[i]);
+      else if ((i -= groups) < nodes) AddBox(r_.nodes[i]);
+      else if ((i -= nodes) < stubs) AddStub(r_.stubs[i]);
+      else AddEdge(r_.edges[i - stubs], /*highlight=*/false);
+    }
+    if (next_ < total) return false;
     ComputeBounds();
+    return true;
   }
 
   // Outlines over the marked boxes and frames, and the selected node's edges
@@ -211,13 +226,12 @@ class SceneBuilder {
     scene_->min_x = x0, scene_->min_y = y0, scene_->max_x = x1, scene_->max_y = y1;
   }
 
-  const SceneInputs& in_;
+  const SceneInputs in_;
   const gl::LayoutResult& r_;
   GraphScene* scene_;
+  size_t next_ = 0;  // Continue: the next item
   std::vector<gl::Point> sampled_;
 };
-
-}  // namespace
 
 std::string FitLabel(const GraphFont& font, const std::string& text, float height, float max_width) {
   if (font.Measure(text, height) <= max_width) return text;
@@ -233,8 +247,15 @@ std::string FitLabel(const GraphFont& font, const std::string& text, float heigh
 
 void BuildGraphScene(const SceneInputs& in, GraphScene* scene) {
   if (!in.layout || !in.hierarchy || !scene) return;
-  SceneBuilder(in, scene).Build();
+  SceneBuilder(in, scene).Continue(SIZE_MAX);
 }
+
+GraphSceneBuild::GraphSceneBuild(const SceneInputs& in, GraphScene* scene)
+    : builder_(in.layout && in.hierarchy && scene ? std::make_unique<SceneBuilder>(in, scene) : nullptr) {}
+
+GraphSceneBuild::~GraphSceneBuild() = default;
+
+bool GraphSceneBuild::Continue(size_t items) { return !builder_ || builder_->Continue(items); }
 
 void BuildGraphHighlights(const SceneInputs& in, GraphScene* highlights) {
   if (!in.layout || !in.hierarchy || !highlights) return;

@@ -8,7 +8,9 @@
 // uploads a few instances rather than every box and edge.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "app/graph_scene.h"
@@ -48,6 +50,22 @@ inline constexpr float kGraphLabelHeight = 11;
 // alone (the caller bumps it).
 void BuildGraphScene(const SceneInputs& in, GraphScene* scene);
 void BuildGraphHighlights(const SceneInputs& in, GraphScene* highlights);
+
+class SceneBuilder;
+
+// BuildGraphScene in pieces, for a caller that spreads it over frames (the
+// graph view's relayout): each Continue adds the next `items` layout items
+// (frames, boxes, stubs, edges) and returns true once the scene is whole.
+// What `in` points to must stay unchanged until then.
+class GraphSceneBuild {
+ public:
+  GraphSceneBuild(const SceneInputs& in, GraphScene* scene);
+  ~GraphSceneBuild();
+  bool Continue(size_t items);
+
+ private:
+  std::unique_ptr<SceneBuilder> builder_;
+};
 
 // `text` cut to fit `max_width` at line height `height` ("..." appended when cut).
 std::string FitLabel(const GraphFont& font, const std::string& text, float height, float max_width);

@@ -28,6 +28,11 @@ gl::LayoutInput InputFor(const graph::Graph& g, const GraphFont* font) {
   return input;
 }
 
+// Layout items (boxes, edges, ...) a relayout slice adds to the new scene:
+// a few milliseconds' worth, edges being the dearest (~100 segments each in
+// a big view).
+constexpr size_t kSceneItemsPerSlice = 1000;
+
 double NowMs() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -68,6 +73,7 @@ void GraphView::StartRelayout(const CameraIntent& camera) {
   if (!pending_.active) pending_.started_ms = NowMs();
   pending_.active = true;
   pending_.composed = pending_.scene_built = false;
+  pending_.scene_build.reset();
   pending_.camera = camera;
 }
 
@@ -83,7 +89,8 @@ bool GraphView::Advance(double budget_ms) {
 }
 
 // The slices: each changed group's interior (the session's steps), the
-// composition, the new scene, then the swap, which is cheap.
+// composition, the new scene kSceneItemsPerSlice layout items at a time,
+// then the swap, which is cheap.
 bool GraphView::RunSlice() {
   GraphLevel& l = level();
   if (!pending_.composed) {
@@ -93,10 +100,13 @@ bool GraphView::RunSlice() {
     return false;
   }
   if (!pending_.scene_built) {
-    SceneInputs in = SceneInputsNow();
-    in.layout = &pending_.layout;
-    BuildGraphScene(in, &pending_.scene);
-    pending_.scene_built = true;
+    if (!pending_.scene_build) {
+      SceneInputs in = SceneInputsNow();
+      in.layout = &pending_.layout;
+      pending_.scene_build = std::make_unique<GraphSceneBuild>(in, &pending_.scene);
+    }
+    pending_.scene_built = pending_.scene_build->Continue(kSceneItemsPerSlice);
+    if (pending_.scene_built) pending_.scene_build.reset();
     return false;
   }
   LandLayout();

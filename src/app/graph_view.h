@@ -169,6 +169,7 @@ class GraphView {
     bool scene_built = false;  // `scene` is built from it (Invalidate clears this)
     graph::layout::LayoutResult layout;
     GraphScene scene;
+    std::unique_ptr<GraphSceneBuild> scene_build;  // `scene` on its way
     CameraIntent camera;
     double started_ms = 0;  // steady clock
   };
@@ -181,7 +182,11 @@ class GraphView {
   void ApplyCameraIntent(const CameraIntent& intent);
   void UpdateMarks();
   void CenterOn(float wx, float wy);
-  void Invalidate() { scene_dirty_ = highlights_dirty_ = true, pending_.scene_built = false; }
+  void Invalidate() {
+    scene_dirty_ = highlights_dirty_ = true;
+    pending_.scene_built = false;
+    pending_.scene_build.reset();
+  }
   SceneInputs SceneInputsNow() const;  // for the displayed layout
   bool FindGroupBox(int32_t group, float* x, float* y, float* w, float* h) const;
 

@@ -9,10 +9,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
 #include "app/app.h"
+#include "app/graph_font.h"
 #include "app/graph_function.h"
 #include "app/graph_style.h"
 #include "app/imgui_setup.h"
@@ -376,6 +378,35 @@ TEST(GraphViewTest, DoubleClickTogglesAGroupUnderTheCursor) {
   }
   view->HandleClick(-5000, -5000, false);
   EXPECT_EQ(view->level().selected, -1);
+}
+
+// A relayout builds its scene in slices: the pieces make the same scene.
+TEST(GraphViewTest, SceneBuiltInPiecesIsTheWholeScene) {
+  App app;
+  ASSERT_GT(OpenFixture(app, "conv"), 0);
+  const GraphLevel& l = app.GraphViewOf()->level();
+  SceneInputs in;
+  in.layout = &l.layout;
+  in.hierarchy = &l.session->hierarchy();
+  in.graph = l.graph;
+  in.font = &GraphFont::Default();
+  GraphScene whole, pieces;
+  BuildGraphScene(in, &whole);
+  GraphSceneBuild build(in, &pieces);
+  int calls = 1;
+  while (!build.Continue(3)) ++calls;
+  EXPECT_GE(calls, static_cast<int>((l.layout.nodes.size() + l.layout.edges.size()) / 3));
+  auto same = [](const auto& a, const auto& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0);
+  };
+  EXPECT_TRUE(same(pieces.rects, whole.rects));
+  EXPECT_TRUE(same(pieces.segments, whole.segments));
+  EXPECT_TRUE(same(pieces.arrows, whole.arrows));
+  EXPECT_TRUE(same(pieces.glyphs, whole.glyphs));
+  EXPECT_FALSE(whole.glyphs.empty());
+  EXPECT_EQ(pieces.min_x, whole.min_x);
+  EXPECT_EQ(pieces.max_y, whole.max_y);
+  EXPECT_EQ(pieces.atlas, whole.atlas);
 }
 
 TEST(GraphViewTest, HitIndexFindsEveryBoxAndStub) {
