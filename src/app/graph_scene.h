@@ -72,6 +72,7 @@ struct GraphViewport {
   float center_x = 0, center_y = 0, scale = 1;
   float label_min_px = 6;
   uint32_t background = 0;       // cleared to this first if its alpha is not 0
+  bool edges = true;             // false: boxes only, no edges or labels (the minimap)
 };
 
 // Implemented with GL in src/render; the platform hands one to the App after

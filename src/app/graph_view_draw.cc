@@ -99,6 +99,7 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   mvp.w = m.width() * fx, mvp.h = m.height() * fy;
   mvp.center_x = mc.center_x, mvp.center_y = mc.center_y, mvp.scale = mc.scale * fx;
   mvp.label_min_px = 1e9f;  // no labels
+  mvp.edges = false;        // nor edges: far levels of boxes alone are cheap to remake after each relayout
   mvp.background = 0xF0101010;
   QueueDraw(1, renderer, mvp);
   const ImVec2 m0(origin.x + m.min_x, origin.y + m.min_y), m1(origin.x + m.max_x, origin.y + m.max_y);

@@ -367,6 +367,9 @@ EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, doubl
   using ckptview::platform::g_bench;
   ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
   if (!renderer || !g_bench || !g_bench->synthetic) return -1;
+  // Frames of a scene that is all there: the first draw uploads it whole.
+  if (auto* gl_renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(renderer))
+    gl_renderer->set_upload_bytes_per_draw(0);
   const ckptview::app::GraphScene& scene = empty ? g_bench->empty : g_bench->synthetic->scene;
   int w = 0, h = 0;
   glfwGetFramebufferSize(g->window, &w, &h);

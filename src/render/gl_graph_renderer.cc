@@ -128,6 +128,65 @@ template <typename T>
 float MarginPx(const std::vector<T>&) {
   return 3;
 }
+// Edge pieces are culled in runs: up to kSegmentRun consecutive pieces of
+// one polyline (each starting where the last ended, as the scene builder
+// emits an edge), one bounding box per run, so that indexing a view's
+// ~10^6 pieces walks a quarter as many boxes. Longer runs draw more pieces
+// near the viewport (expand_bench's floor: 15 ms with 1 or 4, 21 with 8,
+// 27 with 16). Other kinds: runs of one.
+constexpr size_t kSegmentRun = 4;
+
+bool Continues(const SceneSegment& prev, const SceneSegment& next) {
+  return prev.x1 == next.x0 && prev.y1 == next.y0;
+}
+template <typename T>
+bool Continues(const T&, const T&) {
+  return false;
+}
+
+// Where each run starts in `items`, and items.size() at the end.
+template <typename T>
+void Runs(const std::vector<T>& items, std::vector<uint32_t>* first) {
+  first->clear();
+  for (size_t i = 0; i < items.size(); ++i)
+    if (first->empty() || i - first->back() >= kSegmentRun || !Continues(items[i - 1], items[i]))
+      first->push_back(static_cast<uint32_t>(i));
+  first->push_back(static_cast<uint32_t>(items.size()));
+}
+
+// The bounding box of items [begin, end), or a non-finite box (always
+// drawn) if any of theirs is.
+template <typename T>
+CullBox RunBox(const std::vector<T>& items, size_t begin, size_t end) {
+  CullBox b = BoxOf(items[begin]);
+  for (size_t i = begin; i < end; ++i) {
+    const CullBox c = BoxOf(items[i]);
+    if (!(std::isfinite(c.x0) && std::isfinite(c.y0) && std::isfinite(c.x1) && std::isfinite(c.y1)))
+      return {NAN, NAN, NAN, NAN};
+    b.x0 = std::min(b.x0, c.x0), b.y0 = std::min(b.y0, c.y0);
+    b.x1 = std::max(b.x1, c.x1), b.y1 = std::max(b.y1, c.y1);
+  }
+  return b;
+}
+
+// An index and order built over runs (run r: items [first[r], first[r + 1])),
+// turned into the same over the items.
+void RunsToItems(const std::vector<uint32_t>& first, CullIndex* index, std::vector<uint32_t>* order) {
+  const size_t runs = order->size();
+  std::vector<int> offset(runs + 1, 0);  // items before the p-th run in buffer order
+  std::vector<uint32_t> items;
+  items.reserve(first.back());
+  for (size_t p = 0; p < runs; ++p) {
+    for (uint32_t i = first[(*order)[p]]; i < first[(*order)[p] + 1]; ++i) items.push_back(i);
+    offset[p + 1] = static_cast<int>(items.size());
+  }
+  order->swap(items);
+  index->total = static_cast<int>(first.back());
+  index->leading = offset[index->leading];
+  for (CullLevel& level : index->levels)
+    for (int& start : level.starts) start = offset[start];
+}
+
 // Boxes keep their order where they overlap; the other kinds have none.
 constexpr bool KeepsOrder(const SceneRect*) { return true; }
 template <typename T>
@@ -275,9 +334,12 @@ void GlGraphRenderer::PrepareLevel(const std::vector<T>& items, int vertices_per
   const std::vector<T>* upload = &items;
   std::vector<T> sorted;
   if (options_.spatial_culling) {
-    cull_boxes_.resize(items.size());
-    for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
+    Runs(items, &run_first_);
+    const size_t runs = run_first_.size() - 1;
+    cull_boxes_.resize(runs);
+    for (size_t r = 0; r < runs; ++r) cull_boxes_[r] = RunBox(items, run_first_[r], run_first_[r + 1]);
     BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, &cull_order_);
+    if (runs < items.size()) RunsToItems(run_first_, cull, &cull_order_);
     if (cull->enabled) {
       sorted.resize(items.size());
       for (size_t k = 0; k < items.size(); ++k) sorted[k] = items[cull_order_[k]];
@@ -353,7 +415,8 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
 // uploads follow an expand or collapse at a near zoom, and building all of
 // them took three quarters of an upload's time.
 void GlGraphRenderer::SceneUploaded() {
-  for (int level = 0; level < kLodLevels; ++level) level_ready_[level] = level == 0;
+  for (int level = 0; level < kLodLevels; ++level) level_parts_[level] = level == 0 ? kLodAll : 0;
+  std::fill(std::begin(level_drawn_), std::end(level_drawn_), 0);
   FinishUpload();
   ++counters_.scene_uploads;
 }
@@ -402,10 +465,11 @@ bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget
     if (stream_.done == stream_.bytes.size()) ++stream_.kind, stream_.prepared = false;
   }
   for (; stream_.far_level < kLodLevels; ++stream_.far_level, first = false) {
-    if (!level_ready_[stream_.far_level]) continue;
+    const uint8_t parts = level_drawn_[stream_.far_level];
+    if (!parts) continue;
     if (!first && budget != SIZE_MAX) return false;
-    UploadLod(scene, stream_.far_level);
-    stream_.far_ready[stream_.far_level] = true;
+    UploadLod(scene, stream_.far_level, parts);
+    stream_.far_parts[stream_.far_level] = parts;
   }
   // All in: the spare buffers become level 0.
   const GLuint divisor = options_.expand_instances ? 0 : 1;
@@ -419,14 +483,13 @@ bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget
   }
   glBindVertexArray(0);
   SceneUploaded();
-  for (int level = 1; level < kLodLevels; ++level) level_ready_[level] = stream_.far_ready[level];
+  for (int level = 1; level < kLodLevels; ++level) level_parts_[level] = stream_.far_parts[level];
   stream_ = Stream();
   return true;
 }
 
-void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level) {
+void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t parts) {
   LodScene lod;
-  BuildLod(scene, level, &lod);
   std::vector<SceneRect> quads, dots;
   // options_.dots: splits `items` into quads and point sprites, each in
   // their order, and uploads both.
@@ -443,11 +506,18 @@ void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level) {
     quads.clear();
     dots.clear();
   };
-  upload_boxes(&rects_, &rect_dots_, lod.rects);
-  UploadLevel(&segments_, level, lod.segments, 4);
-  UploadLevel(&arrows_, level, lod.arrows, 3);
-  upload_boxes(&edge_cells_, &cell_dots_, lod.edge_cells);
-  level_ready_[level] = true;
+  if (parts & kLodBoxes) {
+    BuildLodBoxes(scene, level, &lod);
+    upload_boxes(&rects_, &rect_dots_, lod.rects);
+  }
+  if (parts & kLodEdges) {
+    BuildLodEdges(scene, level, &lod);
+    UploadLevel(&segments_, level, lod.segments, 4);
+    UploadLevel(&arrows_, level, lod.arrows, 3);
+    upload_boxes(&edge_cells_, &cell_dots_, lod.edge_cells);
+    ++counters_.lod_edge_uploads;
+  }
+  level_parts_[level] |= parts;
   FinishUpload();
   ++counters_.lod_uploads;
 }
@@ -546,10 +616,12 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
     stream_.key = key;
   }
   const int level = LodLevelForScale(viewport.scale);
+  const uint8_t parts = viewport.edges ? kLodAll : kLodBoxes;
   if (stream_.active) {
     // A far level the old scene never made cannot be drawn for it: the
     // new one goes in now, whole.
-    const size_t budget = level > 0 && !level_ready_[level] ? SIZE_MAX : options_.upload_bytes_per_draw;
+    const bool missing = (level_parts_[level] & parts) != parts;
+    const size_t budget = missing ? SIZE_MAX : options_.upload_bytes_per_draw;
     ++counters_.stream_draws;
     if (ContinueStream(scene, budget ? budget : SIZE_MAX)) scene_key_ = key;
   }
@@ -577,7 +649,8 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
     glClear(GL_COLOR_BUFFER_BIT);
   }
 
-  if (!level_ready_[level]) UploadLod(scene, level);
+  if ((level_parts_[level] & parts) != parts) UploadLod(scene, level, parts & ~level_parts_[level]);
+  level_drawn_[level] |= parts;
   counters_.last_lod_level = level;
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
   int64_t dots = 0;
@@ -588,6 +661,10 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
     DrawBatch(rect_dots_, rect_dots_, level, GL_POINTS, 1, viewport, width, height, &dots);
     counters_.last_rects += dots;
     counters_.last_dots += dots;
+  }
+  if (!viewport.edges) {  // boxes only
+    glBindVertexArray(0);
+    return;
   }
   DrawBatch(segments_, segments_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_segments);
   DrawBatch(rects_, edge_cells_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_edge_cells);

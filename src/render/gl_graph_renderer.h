@@ -90,6 +90,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     uint64_t lod_uploads = 0;     // far levels made and uploaded (one per level a Draw first needs)
     uint64_t atlas_uploads = 0;
     uint64_t stream_draws = 0;    // Draws that streamed part of a changed scene
+    uint64_t lod_edge_uploads = 0;  // of lod_uploads, those that made a level's edges
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
     int64_t last_instances = 0;     // instances drawn by the last Draw (all kinds)
@@ -138,7 +139,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     size_t done = 0;       // of `bytes`, copied
     std::vector<unsigned char> bytes;
     int far_level = 1;     // then the far levels in use, rebuilt
-    bool far_ready[kLodLevels] = {};
+    uint8_t far_parts[kLodLevels] = {};  // LodParts
   };
 
   explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}
@@ -158,7 +159,9 @@ class GlGraphRenderer final : public app::GraphRenderer {
   void SceneUploaded();
   // Streams `scene` in for about `budget` bytes; true when it has swapped in.
   bool ContinueStream(const app::GraphScene& scene, size_t budget);
-  void UploadLod(const app::GraphScene& scene, int level);
+  // A far level's parts (LodParts), made for `scene` (graph_lod.h).
+  enum LodParts : uint8_t { kLodBoxes = 1, kLodEdges = 2, kLodAll = 3 };
+  void UploadLod(const app::GraphScene& scene, int level, uint8_t parts);
   void FinishUpload();
   void UploadAtlas(const app::FontAtlas& atlas);
   // Draws `batch`'s instances of `level` with `shader`'s program (the edge
@@ -184,9 +187,11 @@ class GlGraphRenderer final : public app::GraphRenderer {
   std::vector<unsigned char> upload_bytes_;  // UploadLevel scratch
   std::vector<CullBox> cull_boxes_;  // upload scratch
   std::vector<uint32_t> cull_order_;
+  std::vector<uint32_t> run_first_;  // upload scratch: culled runs of items (gl_graph_renderer.cc)
   std::vector<CullRun> runs_;        // per-draw scratch
   bool have_scene_ = false;
-  bool level_ready_[kLodLevels] = {};  // uploaded for the current scene
+  uint8_t level_parts_[kLodLevels] = {};  // LodParts uploaded for the current scene
+  uint8_t level_drawn_[kLodLevels] = {};  // LodParts drawn since it came (a change remakes these)
   SceneKey scene_key_;  // the scene drawn
   Stream stream_;
   const app::FontAtlas* atlas_ = nullptr;  // last uploaded (address only, never dereferenced later)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 
 namespace ckptview::render {
@@ -137,29 +138,24 @@ bool RasteriseEdges(const std::vector<SceneSegment>& segs, float t, std::vector<
   double sum_dx = 0;
   // Colours by priority (most opaque, then first seen): a cell keeps the
   // highest code (palette index + 1, so 0 is empty).
-  std::vector<std::pair<uint32_t, uint32_t>> colors;  // (colour, first segment)
+  std::unordered_map<uint32_t, uint32_t> first_seen;  // colour -> its first segment
+  uint32_t previous = 0;
   for (uint32_t i = 0; i < segs.size(); ++i) {
     const SceneSegment& s = segs[i];
     if (!finite(s)) continue;
     fx0 = std::min({fx0, s.x0, s.x1}), fx1 = std::max({fx1, s.x0, s.x1});
     fy0 = std::min({fy0, s.y0, s.y1}), fy1 = std::max({fy1, s.y0, s.y1});
     sum_dx += std::fabs(s.x1 - s.x0);
-    if ((s.color >> 24) && (colors.empty() || colors.back().first != s.color)) colors.push_back({s.color, i});
+    if ((s.color >> 24) && s.color != previous) first_seen.emplace(s.color, i), previous = s.color;
   }
-  std::sort(colors.begin(), colors.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second < b.second;
-  });
-  colors.erase(std::unique(colors.begin(), colors.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-               colors.end());
-  if (colors.size() > 255) return false;
+  if (first_seen.size() > 255) return false;
+  std::vector<std::pair<uint32_t, uint32_t>> colors(first_seen.begin(), first_seen.end());
   std::sort(colors.begin(), colors.end(), [](const auto& a, const auto& b) {
     return (a.first >> 24) != (b.first >> 24) ? (a.first >> 24) < (b.first >> 24) : a.second > b.second;
   });  // lowest priority first: code = index + 1
-  auto code_of = [&](uint32_t color) {
-    for (size_t k = 0; k < colors.size(); ++k)
-      if (colors[k].first == color) return static_cast<uint8_t>(k + 1);
-    return uint8_t{0};
-  };
+  std::unordered_map<uint32_t, uint8_t> codes;
+  for (size_t k = 0; k < colors.size(); ++k) codes[colors[k].first] = static_cast<uint8_t>(k + 1);
+  auto code_of = [&](uint32_t color) { return codes.at(color); };
 
   const double x0 = fx0, y0 = fy0;
   const double cell = RasterCell(t, fx1 - x0, fy1 - y0, sum_dx, static_cast<double>(segs.size()));
@@ -228,13 +224,22 @@ int LodLevelForScale(float scale) {
 }
 
 void BuildLod(const app::GraphScene& scene, int level, LodScene* out) {
+  BuildLodBoxes(scene, level, out);
+  BuildLodEdges(scene, level, out);
+}
+
+void BuildLodBoxes(const app::GraphScene& scene, int level, LodScene* out) {
   const float t = LodTolerance(level);
   out->rects.clear();
+  for (const app::SceneRect& r : scene.rects)
+    if (r.w >= t || r.h >= t) out->rects.push_back(r);
+}
+
+void BuildLodEdges(const app::GraphScene& scene, int level, LodScene* out) {
+  const float t = LodTolerance(level);
   out->segments.clear();
   out->arrows.clear();
   out->edge_cells.clear();
-  for (const app::SceneRect& r : scene.rects)
-    if (r.w >= t || r.h >= t) out->rects.push_back(r);
   for (const app::SceneArrow& a : scene.arrows)
     if (a.size >= 2 * t) out->arrows.push_back(a);
   const std::vector<SceneSegment>& segs = scene.segments;

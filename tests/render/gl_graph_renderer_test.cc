@@ -533,6 +533,38 @@ TEST(GlGraphRendererTest, ChangedScenesStreamInWhileTheOldOneIsDrawn) {
   }
 }
 
+// The minimap draws boxes only: its far levels are made without their
+// edges (the costly part to remake after each relayout), and a change
+// remakes only what was drawn.
+TEST(GlGraphRendererTest, BoxesOnlyDrawsMakeNoEdges) {
+  CKPT_REQUIRE_GL();
+  auto renderer = NewRenderer();
+  ASSERT_TRUE(renderer);
+  const OffscreenGl* gl = OffscreenGl::Get();
+  GraphScene scene;
+  scene.version = 1;
+  scene.rects.push_back(Rect(0, 0, 400, 400, kRed));
+  scene.segments.push_back({-4000, 1000, 4000, 1000, kWhite, 3});  // below the box
+  GraphViewport minimap = FullViewport(0, 500, 0.02f);
+  minimap.edges = false;
+  renderer->Draw(scene, minimap);
+  EXPECT_GT(renderer->counters().last_lod_level, 0);
+  EXPECT_EQ(renderer->counters().lod_uploads, 1u);
+  EXPECT_EQ(renderer->counters().lod_edge_uploads, 0u);
+  EXPECT_TRUE(Near(gl->Pixel(100, 65), kRed));
+  EXPECT_TRUE(Near(gl->Pixel(100, 85), kBlue));  // no edge drawn
+  EXPECT_EQ(renderer->counters().last_segments + renderer->counters().last_edge_cells, 0);
+
+  ++scene.version;
+  renderer->Draw(scene, FullViewport());
+  renderer->Draw(scene, minimap);
+  EXPECT_EQ(renderer->counters().lod_uploads, 2u);  // the boxes, remade with the scene
+  EXPECT_EQ(renderer->counters().lod_edge_uploads, 0u);
+  renderer->Draw(scene, FullViewport(0, 500, 0.02f));  // now with edges: only they are made
+  EXPECT_EQ(renderer->counters().lod_edge_uploads, 1u);
+  EXPECT_TRUE(Near(gl->Pixel(100, 85), kWhite, 60));
+}
+
 TEST(GlGraphRendererTest, FarZoomDrawsTheReducedCopy) {
   CKPT_REQUIRE_GL();
   GlGraphRendererOptions unculled;  // counts whole levels (culling has its own tests below)
