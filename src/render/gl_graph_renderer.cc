@@ -329,52 +329,58 @@ GlGraphRenderer::~GlGraphRenderer() {
 }
 
 template <typename T>
-void GlGraphRenderer::PrepareLevel(const std::vector<T>& items, int vertices_per_item, bool keep_order,
-                                   CullIndex* cull, std::vector<unsigned char>* bytes) {
-  const std::vector<T>* upload = &items;
-  std::vector<T> sorted;
-  if (options_.spatial_culling) {
-    Runs(items, &run_first_);
-    const size_t runs = run_first_.size() - 1;
-    cull_boxes_.resize(runs);
-    for (size_t r = 0; r < runs; ++r) cull_boxes_[r] = RunBox(items, run_first_[r], run_first_[r + 1]);
-    BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, &cull_order_);
-    if (runs < items.size()) RunsToItems(run_first_, cull, &cull_order_);
-    if (cull->enabled) {
-      sorted.resize(items.size());
-      for (size_t k = 0; k < items.size(); ++k) sorted[k] = items[cull_order_[k]];
-      upload = &sorted;
-    }
-  } else {
+void GlGraphRenderer::IndexLevel(const std::vector<T>& items, bool keep_order, CullIndex* cull,
+                                 std::vector<uint32_t>* order, bool culled) {
+  order->clear();
+  if (!options_.spatial_culling || !culled) {
     *cull = CullIndex();
     cull->total = static_cast<int>(items.size());
+    return;
   }
-  // With expand_instances every vertex gets a copy of its item.
-  const int copies = options_.expand_instances ? vertices_per_item : 1;
-  bytes->resize(upload->size() * copies * sizeof(T));
-  unsigned char* out = bytes->data();
-  for (const T& item : *upload)
-    for (int v = 0; v < copies; ++v, out += sizeof(T)) std::memcpy(out, &item, sizeof(T));
+  Runs(items, &run_first_);
+  const size_t runs = run_first_.size() - 1;
+  cull_boxes_.resize(runs);
+  for (size_t r = 0; r < runs; ++r) cull_boxes_[r] = RunBox(items, run_first_[r], run_first_[r + 1]);
+  BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, order);
+  if (runs < items.size()) RunsToItems(run_first_, cull, order);
+  if (!cull->enabled) order->clear();
 }
 
 template <typename T>
-void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item) {
+void GlGraphRenderer::CopyItems(const std::vector<T>& items, const std::vector<uint32_t>& order, size_t first,
+                                size_t end, int vertices_per_item, std::vector<unsigned char>* bytes) const {
+  // With expand_instances every vertex gets a copy of its item.
+  const int copies = options_.expand_instances ? vertices_per_item : 1;
+  bytes->resize((end - first) * copies * sizeof(T));
+  unsigned char* out = bytes->data();
+  for (size_t k = first; k < end; ++k) {
+    const T& item = items[order.empty() ? k : order[k]];
+    for (int v = 0; v < copies; ++v, out += sizeof(T)) std::memcpy(out, &item, sizeof(T));
+  }
+}
+
+template <typename T>
+void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item,
+                                  bool culled) {
   batch->instances[level] = static_cast<int>(items.size());
   // Edge cells are disjoint (graph_lod.h): no order to keep. Kept, their
   // touching neighbours would cluster into one always-drawn run, every
   // cell of the level drawn at every position.
   const bool keep_order =
       KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
-  PrepareLevel(items, vertices_per_item, keep_order, &batch->cull[level], &upload_bytes_);
+  IndexLevel(items, keep_order, &batch->cull[level], &cull_order_, culled);
+  CopyItems(items, cull_order_, 0, items.size(), vertices_per_item, &upload_bytes_);
   glBindBuffer(GL_ARRAY_BUFFER, batch->buffer[level]);
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(upload_bytes_.size()),
                upload_bytes_.empty() ? nullptr : upload_bytes_.data(), GL_STATIC_DRAW);
 }
 
 // expand_instances: the a_vertex values and quad indices for up to `quads`
-// quads and `triangles` triangles (grown, never shrunk).
+// quads and `triangles` triangles (grown by half again at least, never
+// shrunk: a view growing by expands remakes them a few times, not each time).
 void GlGraphRenderer::GrowVertexIds(size_t quads, size_t triangles) {
   if (quads > quad_capacity_) {
+    quads = std::max(quads, quad_capacity_ + quad_capacity_ / 2);
     std::vector<float> ids(quads * 4);
     std::vector<uint32_t> indices(quads * 6);
     for (size_t q = 0; q < quads; ++q) {
@@ -394,6 +400,7 @@ void GlGraphRenderer::GrowVertexIds(size_t quads, size_t triangles) {
     quad_capacity_ = quads;
   }
   if (triangles > triangle_capacity_) {
+    triangles = std::max(triangles, triangle_capacity_ + triangle_capacity_ / 2);
     std::vector<float> ids(triangles * 3);
     for (size_t t = 0; t < triangles; ++t)
       for (int v = 0; v < 3; ++v) ids[t * 3 + v] = static_cast<float>(v);
@@ -421,49 +428,54 @@ void GlGraphRenderer::SceneUploaded() {
   ++counters_.scene_uploads;
 }
 
-// Level 0 of each kind in turn: prepared (PrepareLevel) into stream_.bytes,
-// then copied into the batch's spare buffer a piece at a time; then the far
-// levels the old scene had made, rebuilt for the new one (they are drawn
-// on their own, so they may change first); then the swap. Preparing a kind
-// counts against the budget as its size (it walks that many bytes) and a
-// far level takes a whole call, so each call makes at least one step and
-// runs past the budget by at most one.
+// Level 0 of each kind in turn: indexed for culling (IndexLevel), then
+// copied into the batch's spare buffer a piece at a time, in buffer order;
+// then the far levels the old scene had drawn, remade for the new one (they
+// are drawn on their own, so they may change first); then the swap.
+// Indexing a kind counts against the budget as its size and a far level
+// takes a call of its own, so each call makes at least one step and runs
+// past the budget by at most one.
+template <typename T>
+bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_item, bool keep_order, Batch* b,
+                                 size_t budget, size_t* spent, bool first) {
+  const size_t item_bytes = sizeof(T) * (options_.expand_instances ? vertices_per_item : 1);
+  if (!stream_.indexed) {
+    if (!first && *spent + items.size() * item_bytes > budget) return false;
+    IndexLevel(items, keep_order, &b->spare_cull, &stream_.order);
+    b->spare_instances = static_cast<int>(items.size());
+    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(items.size() * item_bytes), nullptr, GL_STATIC_DRAW);
+    stream_.indexed = true;
+    stream_.done = 0;
+    *spent += items.size() * item_bytes;
+  } else {
+    if (!first && *spent >= budget) return false;
+    const size_t room = (budget - std::min(budget, *spent)) / item_bytes;
+    const size_t end = stream_.done + std::min(items.size() - stream_.done, std::max<size_t>(room, 1));
+    CopyItems(items, stream_.order, stream_.done, end, vertices_per_item, &stream_.bytes);
+    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(stream_.done * item_bytes),
+                    static_cast<GLsizeiptr>(stream_.bytes.size()), stream_.bytes.data());
+    stream_.done = end;
+    *spent += stream_.bytes.size();
+  }
+  if (stream_.done == items.size()) ++stream_.kind, stream_.indexed = false;
+  return true;
+}
+
 bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget) {
   Batch* const kinds[] = {&rects_, &segments_, &arrows_, &glyphs_};
-  const size_t kind_bytes[] = {
-      scene.rects.size() * sizeof(SceneRect) * (options_.expand_instances ? 4 : 1),
-      scene.segments.size() * sizeof(SceneSegment) * (options_.expand_instances ? 4 : 1),
-      scene.arrows.size() * sizeof(SceneArrow) * (options_.expand_instances ? 3 : 1),
-      scene.glyphs.size() * sizeof(SceneGlyph) * (options_.expand_instances ? 4 : 1)};
   size_t spent = 0;
   bool first = true;
-  for (; stream_.kind < 4; first = false) {
-    Batch* b = kinds[stream_.kind];
-    if (!stream_.prepared) {
-      if (!first && spent + kind_bytes[stream_.kind] > budget) return false;
-      switch (stream_.kind) {
-        case 0: PrepareLevel(scene.rects, 4, true, &b->spare_cull, &stream_.bytes); break;
-        case 1: PrepareLevel(scene.segments, 4, false, &b->spare_cull, &stream_.bytes); break;
-        case 2: PrepareLevel(scene.arrows, 3, false, &b->spare_cull, &stream_.bytes); break;
-        default: PrepareLevel(scene.glyphs, 4, false, &b->spare_cull, &stream_.bytes); break;
-      }
-      b->spare_instances = b->spare_cull.total;
-      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(stream_.bytes.size()), nullptr, GL_STATIC_DRAW);
-      stream_.prepared = true;
-      stream_.done = 0;
-      spent += stream_.bytes.size();
-    } else {
-      if (!first && spent >= budget) return false;
-      const size_t piece = std::min(stream_.bytes.size() - stream_.done, std::max<size_t>(budget - std::min(budget, spent), 1));
-      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-      glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(stream_.done), static_cast<GLsizeiptr>(piece),
-                      stream_.bytes.data() + stream_.done);
-      stream_.done += piece;
-      spent += piece;
+  for (bool more = true; stream_.kind < 4 && more; first = false) {
+    switch (stream_.kind) {
+      case 0: more = StreamKind(scene.rects, 4, true, kinds[0], budget, &spent, first); break;
+      case 1: more = StreamKind(scene.segments, 4, false, kinds[1], budget, &spent, first); break;
+      case 2: more = StreamKind(scene.arrows, 3, false, kinds[2], budget, &spent, first); break;
+      default: more = StreamKind(scene.glyphs, 4, false, kinds[3], budget, &spent, first); break;
     }
-    if (stream_.done == stream_.bytes.size()) ++stream_.kind, stream_.prepared = false;
   }
+  if (stream_.kind < 4) return false;
   for (; stream_.far_level < kLodLevels; ++stream_.far_level, first = false) {
     const uint8_t parts = level_drawn_[stream_.far_level];
     if (!parts) continue;
@@ -493,16 +505,19 @@ void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t
   std::vector<SceneRect> quads, dots;
   // options_.dots: splits `items` into quads and point sprites, each in
   // their order, and uploads both.
+  // Boxes made without edges are the minimap's, which shows the whole
+  // scene: not worth a culling index (for ~20k boxes, tens of ms in wasm).
+  const bool culled = parts & kLodEdges;
   auto upload_boxes = [&](Batch* quad_batch, Batch* dot_batch, const std::vector<SceneRect>& items) {
     if (!options_.dots) {
-      UploadLevel(quad_batch, level, items, 4);
+      UploadLevel(quad_batch, level, items, 4, culled);
       return;
     }
     const float max_side = kDotMaxTolerances * LodTolerance(level);
     for (const SceneRect& r : items)
       (std::max(std::fabs(r.w), std::fabs(r.h)) <= max_side ? dots : quads).push_back(r);
-    UploadLevel(quad_batch, level, quads, 4);
-    UploadLevel(dot_batch, level, dots, 1);
+    UploadLevel(quad_batch, level, quads, 4, culled);
+    UploadLevel(dot_batch, level, dots, 1, culled);
     quads.clear();
     dots.clear();
   };

@@ -62,7 +62,7 @@ struct GlGraphRendererOptions {
   // while Draw keeps drawing the scene before it; they swap in when all is
   // there. The first scene, and a change while a far level the old scene
   // never made is needed, go in whole. 0: every change at once.
-  size_t upload_bytes_per_draw = 1 << 20;
+  size_t upload_bytes_per_draw = 4 << 20;
 };
 
 class GlGraphRenderer final : public app::GraphRenderer {
@@ -135,23 +135,33 @@ class GlGraphRenderer final : public app::GraphRenderer {
     bool active = false;
     SceneKey key;
     int kind = 0;          // rects, segments, arrows, glyphs
-    bool prepared = false;  // `bytes` holds the kind's buffer contents
-    size_t done = 0;       // of `bytes`, copied
-    std::vector<unsigned char> bytes;
+    bool indexed = false;  // `order` is the kind's buffer order
+    std::vector<uint32_t> order;
+    size_t done = 0;       // of its items, copied
+    std::vector<unsigned char> bytes;  // a piece's
     int far_level = 1;     // then the far levels in use, rebuilt
     uint8_t far_parts[kLodLevels] = {};  // LodParts
   };
 
   explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}
   Status Init();
-  // The bytes a level's buffer holds for `items`: in culling order (`cull`
-  // gets the index; `keep_order`: graph_cull.h), per-vertex copies with
-  // expand_instances.
+  // A level's buffer order for `items`, for culling (`cull` gets the index;
+  // `keep_order`: graph_cull.h); `order` empty: as they are (also if not
+  // `culled`: every draw then draws them all).
   template <typename T>
-  void PrepareLevel(const std::vector<T>& items, int vertices_per_item, bool keep_order, CullIndex* cull,
-                    std::vector<unsigned char>* bytes);
+  void IndexLevel(const std::vector<T>& items, bool keep_order, CullIndex* cull, std::vector<uint32_t>* order,
+                  bool culled = true);
+  // The buffer's bytes for positions [first, end) of `items` in `order`:
+  // per-vertex copies with expand_instances.
   template <typename T>
-  void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item);
+  void CopyItems(const std::vector<T>& items, const std::vector<uint32_t>& order, size_t first, size_t end,
+                 int vertices_per_item, std::vector<unsigned char>* bytes) const;
+  // ContinueStream's step for one kind; false: the budget is spent.
+  template <typename T>
+  bool StreamKind(const std::vector<T>& items, int vertices_per_item, bool keep_order, Batch* b, size_t budget,
+                  size_t* spent, bool first);
+  template <typename T>
+  void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item, bool culled = true);
   void GrowVertexIds(size_t quads, size_t triangles);
   static Status InitBatch(Batch* batch, const ShaderPair& shaders);
   void SetUpAttributes();
