@@ -12,10 +12,10 @@
 // frames drawn there (the last one is the floor: the same view without a
 // relayout), then a double click:
 //   sliced   the app's path: the relayout runs in slices of the canvas'
-//            frame budget (GraphView::Advance in DrawCanvas), then the new
-//            scene streams to the GPU (GlGraphRenderer's
-//            upload_bytes_per_draw), while frames keep drawing the old
-//            scene; the frames until the new one is drawn count;
+//            frame budget (GraphView::Advance in DrawCanvas), the new scene
+//            prefetched to the GPU a few MiB per slice (GlGraphRenderer's
+//            prefetch_bytes), while frames keep drawing the old scene; the
+//            frames until the new one is drawn count;
 //   one go   the baseline, what the view did before: the whole relayout
 //            (layout, scene) inside the frame of the double click, and the
 //            whole upload in that frame's draw.
@@ -91,7 +91,7 @@ Stats Summarise(std::vector<double> v) {
   return s;
 }
 
-// The renderer, timed: each Draw (uploads included) to glFinish.
+// The renderer, timed: each Draw (uploads included) and Prefetch, to glFinish.
 class TimedRenderer final : public app::GraphRenderer {
  public:
   explicit TimedRenderer(std::unique_ptr<render::GlGraphRenderer> r) : renderer_(std::move(r)) {}
@@ -101,7 +101,13 @@ class TimedRenderer final : public app::GraphRenderer {
     glFinish();
     draw_ms += MsSince(t0);
   }
-  bool busy() const override { return renderer_->busy(); }
+  bool Prefetch(const app::GraphScene& next) override {
+    const auto t0 = Clock::now();
+    const bool done = renderer_->Prefetch(next);
+    glFinish();
+    draw_ms += MsSince(t0);
+    return done;
+  }
   double draw_ms = 0;  // since the caller last reset it
 
  private:
@@ -164,13 +170,13 @@ class Bench {
   }
 
   // The app's path: toggle, then frames until the new layout is drawn (laid
-  // out in slices, then streamed to the GPU).
+  // out and prefetched to the GPU in slices).
   void ExpandSliced(Viewer& v, int32_t group) {
     LookAt(v, group);
     const auto t0 = Clock::now();
     v.view->ToggleGroup(group);
     double worst = 0;
-    while (v.view->layout_pending() || v.renderer->busy()) {
+    while (v.view->layout_pending()) {
       const double ms = Frame(v);
       v.frames.push_back(ms);
       v.graph_draws.push_back(v.renderer->draw_ms);
@@ -181,7 +187,7 @@ class Bench {
   }
 
   // The baseline: the whole relayout inside one frame, and its whole upload
-  // (its renderer streams nothing: upload_bytes_per_draw 0).
+  // (its renderer's prefetch_bytes 0: all in one call).
   void ExpandInOneGo(Viewer& v, int32_t group) {
     LookAt(v, group);
     const auto t0 = Clock::now();
@@ -241,7 +247,7 @@ int Run(const Options& o) {
   for (Viewer* v : {&sliced, &one_go}) {
     auto view = app::GraphView::Create(graph.value(), &app::GraphFont::Default());
     render::GlGraphRendererOptions options;
-    if (v == &one_go) options.upload_bytes_per_draw = 0;
+    if (v == &one_go) options.prefetch_bytes = 0;
     auto renderer = render::GlGraphRenderer::Create(options);
     if (!view.ok() || !renderer.ok()) {
       std::fprintf(stderr, "expand_bench: %s\n",

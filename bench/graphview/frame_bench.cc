@@ -265,7 +265,6 @@ int Run(const Options& o) {
   render::GlGraphRendererOptions renderer_options;
   renderer_options.expand_instances = o.expand;  // as the page does on SwiftShader
   renderer_options.dots = o.dots;
-  renderer_options.upload_bytes_per_draw = 0;  // "re-upload + draw" times a whole upload (expand_bench: streamed)
   auto created = render::GlGraphRenderer::Create(renderer_options);
   if (!created.ok()) {
     std::fprintf(stderr, "frame_bench: %s\n", created.status().message().c_str());

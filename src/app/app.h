@@ -224,7 +224,7 @@ class App {
   // FileSources (the native driver; tests with in-memory files).
   void ServeReadsFromSources();
   // Work in flight that needs frames without input: reads, a freeze to a
-  // file, a graph relayout spread over frames, a scene streaming to the GPU.
+  // file, a relayout in the graph view on screen (one elsewhere waits).
   bool busy() const;
   // Whether a delivery for `id` would still be used (the web driver stops
   // reading a superseded request early).
@@ -309,6 +309,7 @@ class App {
   bool show_graph_panel_ = false;
   bool show_graph_view_ = false;
   std::map<int, std::unique_ptr<GraphView>> graph_views_;  // by document id
+  int graph_view_drawn_ = -1;  // the document whose graph view the last frame drew
   // Views dropped this frame: ImGui's render pass may still call their
   // renderer callbacks, so they die at the next Draw.
   std::vector<std::unique_ptr<GraphView>> retired_graph_views_;

@@ -17,6 +17,7 @@
 namespace ckptview::app {
 
 void App::Draw() {
+  graph_view_drawn_ = -1;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);

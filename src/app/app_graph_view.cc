@@ -79,10 +79,8 @@ Status NoView(int document) {
 
 bool App::busy() const {
   if (!reads_.empty() || freeze_.file_task != nullptr) return true;
-  if (graph_renderer_ && graph_renderer_->busy()) return true;
-  for (const auto& [id, view] : graph_views_)
-    if (view->layout_pending()) return true;
-  return false;
+  auto drawn = graph_views_.find(graph_view_drawn_);
+  return drawn != graph_views_.end() && drawn->second->layout_pending();
 }
 
 // The actions below are the drivers' and tests': each lands the relayout it
@@ -170,6 +168,7 @@ void App::DrawGraphView(Document& doc) {
     ImGui::BeginChild("graph_canvas_pane", ImVec2(0, 0), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     view->DrawCanvas(graph_renderer_.get());
+    graph_view_drawn_ = doc.id;
     ImGui::EndChild();
     ImGui::TableNextColumn();
     ImGui::BeginChild("graph_side_pane", ImVec2(0, 0), false);

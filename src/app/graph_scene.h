@@ -52,6 +52,10 @@ struct FontAtlas {
 
 struct GraphScene {
   uint64_t version = 0;   // bumped whenever the arrays below change
+  // Which build the arrays are (BuildGraphScene gives each a new one, and
+  // a swap of two scenes carries it along): how a renderer recognises a
+  // scene it was given to prefetch. 0: none (never matched).
+  uint64_t content = 0;
   float min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounds of everything
   std::vector<SceneRect> rects;        // drawn in order: outer groups first
   std::vector<SceneSegment> segments;  // then edges
@@ -85,9 +89,12 @@ class GraphRenderer {
   // ImDrawCallback_ResetRenderState after it, so the renderer need not
   // restore GL state.
   virtual void Draw(const GraphScene& scene, const GraphViewport& viewport) = 0;
-  // Whether the next Draws still have work to do without any change (a new
-  // scene streaming in): the app then keeps drawing frames.
-  virtual bool busy() const { return false; }
+  // Copies `next`, a scene about to replace the one drawn, to the GPU a
+  // piece per call, while Draw keeps drawing the current one; true once
+  // all of it is there, so that the first Draw of its contents (however
+  // they got to the scene drawn: `content`) costs no upload. A relayout
+  // calls it once per slice until true, then swaps the scenes in.
+  virtual bool Prefetch(const GraphScene& next) { return true; }
 };
 
 }  // namespace ckptview::app

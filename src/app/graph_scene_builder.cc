@@ -1,6 +1,7 @@
 #include "app/graph_scene_builder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -33,6 +34,8 @@ class SceneBuilder {
   bool Continue(size_t items) {
     if (next_ == 0) {
       Clear();
+      static std::atomic<uint64_t> builds{0};
+      scene_->content = ++builds;
       scene_->atlas = in_.font ? &in_.font->atlas() : nullptr;
     }
     const size_t groups = r_.groups.size(), nodes = r_.nodes.size(), stubs = r_.stubs.size();

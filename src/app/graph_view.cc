@@ -72,7 +72,7 @@ Status GraphView::PushLevel(std::unique_ptr<GraphLevel> level) {
 void GraphView::StartRelayout(const CameraIntent& camera) {
   if (!pending_.active) pending_.started_ms = NowMs();
   pending_.active = true;
-  pending_.composed = pending_.scene_built = false;
+  pending_.interiors_done = pending_.composed = pending_.scene_built = false;
   pending_.scene_build.reset();
   pending_.camera = camera;
 }
@@ -90,12 +90,16 @@ bool GraphView::Advance(double budget_ms) {
 
 // The slices: each changed group's interior (the session's steps), the
 // composition, the new scene kSceneItemsPerSlice layout items at a time,
-// then the swap, which is cheap.
+// its upload (the renderer's Prefetch, if any), then the swap, which is
+// cheap.
 bool GraphView::RunSlice() {
   GraphLevel& l = level();
+  if (!pending_.interiors_done) {
+    pending_.interiors_done = !l.session->LayoutStep();
+    return false;
+  }
   if (!pending_.composed) {
-    if (l.session->LayoutStep()) return false;
-    pending_.layout = l.session->FinishLayout();  // after the last step: composes
+    pending_.layout = l.session->FinishLayout();  // no steps left: composes
     pending_.composed = true;
     return false;
   }
@@ -109,6 +113,7 @@ bool GraphView::RunSlice() {
     if (pending_.scene_built) pending_.scene_build.reset();
     return false;
   }
+  if (renderer_ && !renderer_->Prefetch(pending_.scene)) return false;
   LandLayout();
   return true;
 }
@@ -282,7 +287,7 @@ void GraphView::SelectNodeIndex(int node, bool jump) {
     CameraIntent camera;
     camera.center_node = node;
     if (changed) StartRelayout(camera);
-    else if (pending_.active) pending_.camera = camera;  // it shows once that lands
+    else if (pending_.active) pending_.camera = camera;  // it shows once that lands (the jump wins over a toggle's anchor)
     else ApplyCameraIntent(camera);
   }
   UpdateMarks();

@@ -10,12 +10,14 @@
 // ImGui canvas (graph_view_draw.cc) maps mouse and keys onto the same ones.
 //
 // Actions that change what is expanded do not lay out there and then: they
-// start a relayout that Advance() spreads over frames, a slice each (one
-// group's interior, the composition, the scene), so that the canvas keeps
-// drawing, panning and zooming the old layout until the new one lands. The
-// camera moves that go with the action (keep the toggled group in place,
-// centre a jumped-to node) happen when it lands. FinishLayout() lands it
-// now: callers that need the result at once (the App's actions, tests).
+// start a relayout that Advance() spreads over frames in slices (one
+// group's interior, the composition, a thousand items of the new scene,
+// its upload to the GPU a few MiB at a time: GraphRenderer::Prefetch), so
+// that the canvas keeps drawing, panning and zooming the old layout until
+// the new one lands, whole, in one frame. The camera moves that go with the
+// action (keep the toggled group in place, centre a jumped-to node) happen
+// when it lands. FinishLayout() lands it now: callers that need the result
+// at once (the App's actions, tests).
 #pragma once
 
 #include <cstdint>
@@ -66,7 +68,8 @@ class GraphView {
 
   // ---- Actions ----------------------------------------------------------------
   // Expands (with its ancestors) or collapses the group at `path` of the
-  // current level; the group stays where it was on screen.
+  // current level; the group's box (or, if an ancestor was collapsed, the
+  // box it was in) stays where it was on screen.
   Status SetExpanded(const std::string& path, bool expanded);
   // Toggles group `group`; keeps it under canvas point (sx, sy) if given (>= 0).
   void ToggleGroup(int32_t group, float sx = -1, float sy = -1);
@@ -165,6 +168,7 @@ class GraphView {
   // scene. The displayed layout, hits and scene stay until it lands.
   struct PendingLayout {
     bool active = false;
+    bool interiors_done = false;  // the session's steps
     bool composed = false;     // `layout` holds the new result
     bool scene_built = false;  // `scene` is built from it (Invalidate clears this)
     graph::layout::LayoutResult layout;
@@ -205,6 +209,7 @@ class GraphView {
   int highlights_drawn_ = 0;
   int selection_change_ = -1;
   PendingLayout pending_;  // for the current level
+  GraphRenderer* renderer_ = nullptr;  // DrawCanvas's: prefetches the new scene before it lands
   float canvas_w_ = 800, canvas_h_ = 600;
 
   // Canvas interaction (graph_view_draw.cc).

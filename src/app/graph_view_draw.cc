@@ -14,8 +14,7 @@ namespace {
 constexpr float kMinimapMaxW = 200, kMinimapMaxH = 140, kMinimapMargin = 10;
 constexpr float kClickSlop = 4;  // px a press may move and still be a click
 // Of a 16.7 ms frame, what a pending relayout may take (a slice that runs
-// over ends the frame's share; a slice is one group's interior, the
-// composition or the scene, so it stays short but is not cut).
+// over ends the frame's share: slices stay short but are not cut).
 constexpr double kRelayoutBudgetMs = 6;
 // A relayout that has not landed after this long says so on the canvas.
 constexpr double kShowPendingAfterMs = 150;
@@ -66,6 +65,7 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   SetCanvasSize(w, h);
   ImGui::InvisibleButton("graph_canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft);
   HandleInput(origin.x, origin.y);
+  renderer_ = renderer;
   Advance(kRelayoutBudgetMs);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();

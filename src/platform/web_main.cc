@@ -367,9 +367,6 @@ EMSCRIPTEN_KEEPALIVE double ckpt_bench_graph_draw(int empty, double scale, doubl
   using ckptview::platform::g_bench;
   ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
   if (!renderer || !g_bench || !g_bench->synthetic) return -1;
-  // Frames of a scene that is all there: the first draw uploads it whole.
-  if (auto* gl_renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(renderer))
-    gl_renderer->set_upload_bytes_per_draw(0);
   const ckptview::app::GraphScene& scene = empty ? g_bench->empty : g_bench->synthetic->scene;
   int w = 0, h = 0;
   glfwGetFramebufferSize(g->window, &w, &h);
@@ -450,21 +447,18 @@ EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_expand(int look, int one_go) {
     ckptview::bench::LookAtGroup(*view, group, 1);
     return 1;
   }
-  // In one go, the upload too: the renderer streams nothing meanwhile.
+  // In one go, the upload too (a prefetch of it all).
   auto* renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(g->app.graph_renderer());
-  if (renderer)
-    renderer->set_upload_bytes_per_draw(one_go ? 0 : ckptview::render::GlGraphRendererOptions().upload_bytes_per_draw);
+  if (renderer) renderer->set_prefetch_bytes(one_go ? 0 : ckptview::render::GlGraphRendererOptions().prefetch_bytes);
   view->ToggleGroup(group);
   if (one_go) view->FinishLayout();
   return 1;
 }
 
-// 1 until the active document's view draws its newest layout: a relayout
-// pending, or its scene streaming to the GPU.
+// 1 while the active document's view has a relayout pending.
 EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_pending() {
   const ckptview::app::GraphView* view = g->app.GraphViewOf();
-  const ckptview::app::GraphRenderer* renderer = g->app.graph_renderer();
-  return view && (view->layout_pending() || (renderer && renderer->busy())) ? 1 : 0;
+  return view && view->layout_pending() ? 1 : 0;
 }
 
 }  // extern "C"

@@ -202,8 +202,17 @@ void ClearGlErrors() {
 }  // namespace
 
 bool GlGraphRenderer::SceneKey::operator==(const SceneKey& o) const {
-  return scene == o.scene && version == o.version && rects == o.rects && segments == o.segments &&
-         arrows == o.arrows && glyphs == o.glyphs;
+  return scene == o.scene && content == o.content && version == o.version && rects == o.rects &&
+         segments == o.segments && arrows == o.arrows && glyphs == o.glyphs;
+}
+
+GlGraphRenderer::SceneKey GlGraphRenderer::KeyOf(const app::GraphScene& s) {
+  return {&s, s.content, s.version, s.rects.size(), s.segments.size(), s.arrows.size(), s.glyphs.size()};
+}
+
+bool GlGraphRenderer::SameContent(const SceneKey& a, const SceneKey& b) {
+  return a.content != 0 && a.content == b.content && a.rects == b.rects && a.segments == b.segments &&
+         a.arrows == b.arrows && a.glyphs == b.glyphs;
 }
 
 Result<std::unique_ptr<GlGraphRenderer>> GlGraphRenderer::Create(const GlGraphRendererOptions& options) {
@@ -342,8 +351,13 @@ void GlGraphRenderer::IndexLevel(const std::vector<T>& items, bool keep_order, C
   cull_boxes_.resize(runs);
   for (size_t r = 0; r < runs; ++r) cull_boxes_[r] = RunBox(items, run_first_[r], run_first_[r + 1]);
   BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, order);
-  if (runs < items.size()) RunsToItems(run_first_, cull, order);
-  if (!cull->enabled) order->clear();
+  if (!cull->enabled) {
+    *cull = CullIndex();
+    cull->total = static_cast<int>(items.size());
+    order->clear();
+  } else if (runs < items.size()) {
+    RunsToItems(run_first_, cull, order);
+  }
 }
 
 template <typename T>
@@ -416,6 +430,7 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
   UploadLevel(&arrows_, 0, scene.arrows, 3);
   UploadLevel(&glyphs_, 0, scene.glyphs, 4);
   SceneUploaded();
+  ++counters_.scene_uploads;
 }
 
 // The far levels are made when a Draw first needs one (UploadLod): most
@@ -423,18 +438,13 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
 // them took three quarters of an upload's time.
 void GlGraphRenderer::SceneUploaded() {
   for (int level = 0; level < kLodLevels; ++level) level_parts_[level] = level == 0 ? kLodAll : 0;
-  std::fill(std::begin(level_drawn_), std::end(level_drawn_), 0);
   FinishUpload();
-  ++counters_.scene_uploads;
 }
 
 // Level 0 of each kind in turn: indexed for culling (IndexLevel), then
-// copied into the batch's spare buffer a piece at a time, in buffer order;
-// then the far levels the old scene had drawn, remade for the new one (they
-// are drawn on their own, so they may change first); then the swap.
-// Indexing a kind counts against the budget as its size and a far level
-// takes a call of its own, so each call makes at least one step and runs
-// past the budget by at most one.
+// copied into the batch's spare buffer a piece at a time, in buffer order.
+// Indexing a kind counts against the budget as its size; each call makes
+// at least one step and runs past the budget by at most one.
 template <typename T>
 bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_item, bool keep_order, Batch* b,
                                  size_t budget, size_t* spent, bool first) {
@@ -475,17 +485,28 @@ bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget
       default: more = StreamKind(scene.glyphs, 4, false, kinds[3], budget, &spent, first); break;
     }
   }
-  if (stream_.kind < 4) return false;
-  for (; stream_.far_level < kLodLevels; ++stream_.far_level, first = false) {
-    const uint8_t parts = level_drawn_[stream_.far_level];
-    if (!parts) continue;
-    if (!first && budget != SIZE_MAX) return false;
-    UploadLod(scene, stream_.far_level, parts);
-    stream_.far_parts[stream_.far_level] = parts;
+  return stream_.kind == 4;
+}
+
+bool GlGraphRenderer::Prefetch(const app::GraphScene& next) {
+  if (next.content == 0) return true;  // unrecognisable later: Draw uploads it
+  const SceneKey key = KeyOf(next);
+  if (!stream_.active || !SameContent(stream_.key, key)) {
+    stream_ = Stream();
+    stream_.active = true;
+    stream_.key = key;
   }
-  // All in: the spare buffers become level 0.
+  if (!stream_.complete) {
+    ++counters_.prefetch_calls;
+    stream_.complete = ContinueStream(next, options_.prefetch_bytes ? options_.prefetch_bytes : SIZE_MAX);
+  }
+  return stream_.complete;
+}
+
+// The prefetched buffers become level 0.
+void GlGraphRenderer::SwapInPrefetched() {
   const GLuint divisor = options_.expand_instances ? 0 : 1;
-  for (Batch* b : kinds) {
+  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_}) {
     std::swap(b->buffer[0], b->spare_buffer);
     std::swap(b->cull[0], b->spare_cull);
     b->instances[0] = b->spare_instances;
@@ -494,20 +515,16 @@ bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget
     InstanceAttributes(b->layout, 0, divisor);
   }
   glBindVertexArray(0);
-  SceneUploaded();
-  for (int level = 1; level < kLodLevels; ++level) level_parts_[level] = stream_.far_parts[level];
   stream_ = Stream();
-  return true;
+  SceneUploaded();
+  ++counters_.prefetch_swaps;
 }
 
-void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t parts) {
+void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t parts, bool culled) {
   LodScene lod;
   std::vector<SceneRect> quads, dots;
   // options_.dots: splits `items` into quads and point sprites, each in
   // their order, and uploads both.
-  // Boxes made without edges are the minimap's, which shows the whole
-  // scene: not worth a culling index (for ~20k boxes, tens of ms in wasm).
-  const bool culled = parts & kLodEdges;
   auto upload_boxes = [&](Batch* quad_batch, Batch* dot_batch, const std::vector<SceneRect>& items) {
     if (!options_.dots) {
       UploadLevel(quad_batch, level, items, 4, culled);
@@ -524,6 +541,7 @@ void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t
   if (parts & kLodBoxes) {
     BuildLodBoxes(scene, level, &lod);
     upload_boxes(&rects_, &rect_dots_, lod.rects);
+    level_culled_[level] = culled;
   }
   if (parts & kLodEdges) {
     BuildLodEdges(scene, level, &lod);
@@ -615,31 +633,17 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   const int height = static_cast<int>(std::lround(viewport.y + viewport.h)) - y;
   if (width <= 0 || height <= 0 || !(viewport.scale > 0) || !std::isfinite(viewport.scale)) return;
 
-  const SceneKey key{&scene,
-                     scene.version,
-                     scene.rects.size(),
-                     scene.segments.size(),
-                     scene.arrows.size(),
-                     scene.glyphs.size()};
-  if (!have_scene_) {  // nothing to show meanwhile: all at once
-    UploadScene(scene);
+  const SceneKey key = KeyOf(scene);
+  if (!have_scene_ || !(key == scene_key_)) {
+    // The contents a Prefetch brought in (the view swapped them into the
+    // scene it draws), or else an upload of the whole.
+    if (stream_.complete && SameContent(stream_.key, key)) SwapInPrefetched();
+    else UploadScene(scene);
     scene_key_ = key;
     have_scene_ = true;
-  } else if (!(key == (stream_.active ? stream_.key : scene_key_))) {
-    stream_ = Stream();  // (again, if one was under way: the scene changed since)
-    stream_.active = true;
-    stream_.key = key;
   }
   const int level = LodLevelForScale(viewport.scale);
   const uint8_t parts = viewport.edges ? kLodAll : kLodBoxes;
-  if (stream_.active) {
-    // A far level the old scene never made cannot be drawn for it: the
-    // new one goes in now, whole.
-    const bool missing = (level_parts_[level] & parts) != parts;
-    const size_t budget = missing ? SIZE_MAX : options_.upload_bytes_per_draw;
-    ++counters_.stream_draws;
-    if (ContinueStream(scene, budget ? budget : SIZE_MAX)) scene_key_ = key;
-  }
   if (scene.atlas && (scene.atlas != atlas_ || scene.atlas->version != atlas_version_)) UploadAtlas(*scene.atlas);
 
   // GL counts rows from the bottom. Without a framebuffer height, assume the
@@ -664,8 +668,12 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
     glClear(GL_COLOR_BUFFER_BIT);
   }
 
-  if ((level_parts_[level] & parts) != parts) UploadLod(scene, level, parts & ~level_parts_[level]);
-  level_drawn_[level] |= parts;
+  // Boxes made for the minimap alone are not indexed for culling (it shows
+  // them all; ~20k boxes cost tens of ms in wasm): a view drawing part of
+  // the scene at that level remakes them indexed.
+  uint8_t missing = parts & ~level_parts_[level];
+  if (level > 0 && viewport.edges && !level_culled_[level]) missing |= kLodBoxes;
+  if (missing) UploadLod(scene, level, missing, viewport.edges);
   counters_.last_lod_level = level;
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
   int64_t dots = 0;

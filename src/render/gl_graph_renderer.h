@@ -4,9 +4,10 @@
 // WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
-// instance formats) when the scene changes — streamed in over several draws
-// while the previous scene is still drawn, so that an expand never stalls a
-// frame on its upload — and reduced copies for far zooms
+// instance formats) when the scene changes — or beforehand, a piece per
+// frame, when the graph view prefetches its next scene (Prefetch), so that
+// an expand never stalls a frame on its upload — and reduced copies for far
+// zooms
 // (graph_lod.h; their boxes of a few pixels become point sprites,
 // graph_dot.vert) when a draw first needs one; each kind sorted into spatial buckets
 // (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
@@ -56,13 +57,10 @@ struct GlGraphRendererOptions {
   // frame draws only the buckets near the viewport. Off: every instance of
   // a kind in the scene's order, one draw per kind (tests compare the two).
   bool spatial_culling = true;
-  // A changed scene is copied to the GPU at most this many bytes per Draw
-  // (preparing a kind's instances counts as its size; a far level the old
-  // scene had made is rebuilt in a Draw of its own), into spare buffers,
-  // while Draw keeps drawing the scene before it; they swap in when all is
-  // there. The first scene, and a change while a far level the old scene
-  // never made is needed, go in whole. 0: every change at once.
-  size_t upload_bytes_per_draw = 4 << 20;
+  // Prefetch copies a scene to the GPU at most this many bytes per call
+  // (indexing a kind for culling counts as its size), into spare buffers
+  // that the first Draw of that scene swaps in. 0: all in one call.
+  size_t prefetch_bytes = 4 << 20;
 };
 
 class GlGraphRenderer final : public app::GraphRenderer {
@@ -83,13 +81,18 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // restoring it; callers inside ImGui queue ImDrawCallback_ResetRenderState
   // after it.
   void Draw(const app::GraphScene& scene, const app::GraphViewport& viewport) override;
+  // Level 0 of `next` (GraphRenderer::Prefetch). Far levels are made when a
+  // Draw of it first needs one, as after any upload. A Prefetch of other
+  // contents starts over.
+  bool Prefetch(const app::GraphScene& next) override;
 
   // What the renderer did, for tests and benchmarks.
   struct Counters {
     uint64_t scene_uploads = 0;
     uint64_t lod_uploads = 0;     // far levels made and uploaded (one per level a Draw first needs)
     uint64_t atlas_uploads = 0;
-    uint64_t stream_draws = 0;    // Draws that streamed part of a changed scene
+    uint64_t prefetch_calls = 0;  // Prefetch calls that copied something
+    uint64_t prefetch_swaps = 0;  // Draws that swapped prefetched contents in (not in scene_uploads)
     uint64_t lod_edge_uploads = 0;  // of lod_uploads, those that made a level's edges
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
@@ -104,10 +107,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // wherever the level is used) drawn as a point sprite.
   static constexpr float kDotMaxTolerances = 4.0f;
   const Counters& counters() const { return counters_; }
-  // A changed scene is being streamed in (the one before it is drawn).
-  bool streaming() const { return stream_.active; }
-  bool busy() const override { return streaming(); }
-  void set_upload_bytes_per_draw(size_t bytes) { options_.upload_bytes_per_draw = bytes; }
+  void set_prefetch_bytes(size_t bytes) { options_.prefetch_bytes = bytes; }
 
  private:
   struct Batch {  // one primitive kind: its program, and a VAO and instance buffer per level
@@ -119,18 +119,22 @@ class GlGraphRenderer final : public app::GraphRenderer {
     int instances[kLodLevels] = {};
     CullIndex cull[kLodLevels];
     int layout = 0;  // Layout (gl_graph_renderer.cc): how the instance attributes are laid out
-    // Level 0 of the scene being streamed in; swapped with level 0 when done.
+    // Level 0 of the scene being prefetched; swapped with level 0 when drawn.
     unsigned spare_buffer = 0;
     CullIndex spare_cull;
     int spare_instances = 0;
   };
   struct SceneKey {
     const void* scene = nullptr;
+    uint64_t content = 0;  // GraphScene::content
     uint64_t version = 0;
     size_t rects = 0, segments = 0, arrows = 0, glyphs = 0;
     bool operator==(const SceneKey& o) const;
   };
-  // Level 0 of a changed scene on its way in (ContinueStream).
+  static SceneKey KeyOf(const app::GraphScene& s);
+  // The same build's arrays (GraphScene::content), whichever scene holds them now.
+  static bool SameContent(const SceneKey& a, const SceneKey& b);
+  // Level 0 of a scene on its way in (Prefetch, ContinueStream).
   struct Stream {
     bool active = false;
     SceneKey key;
@@ -139,8 +143,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     std::vector<uint32_t> order;
     size_t done = 0;       // of its items, copied
     std::vector<unsigned char> bytes;  // a piece's
-    int far_level = 1;     // then the far levels in use, rebuilt
-    uint8_t far_parts[kLodLevels] = {};  // LodParts
+    bool complete = false;  // all in the spare buffers
   };
 
   explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}
@@ -167,11 +170,14 @@ class GlGraphRenderer final : public app::GraphRenderer {
   void SetUpAttributes();
   void UploadScene(const app::GraphScene& scene);  // level 0; the others on demand
   void SceneUploaded();
-  // Streams `scene` in for about `budget` bytes; true when it has swapped in.
+  // Copies about `budget` bytes more of `scene`; true once all is there.
   bool ContinueStream(const app::GraphScene& scene, size_t budget);
-  // A far level's parts (LodParts), made for `scene` (graph_lod.h).
+  void SwapInPrefetched();
+  // A far level's parts (LodParts), made for `scene` (graph_lod.h); the
+  // boxes indexed for culling if `culled` (not for the minimap, which shows
+  // them all).
   enum LodParts : uint8_t { kLodBoxes = 1, kLodEdges = 2, kLodAll = 3 };
-  void UploadLod(const app::GraphScene& scene, int level, uint8_t parts);
+  void UploadLod(const app::GraphScene& scene, int level, uint8_t parts, bool culled);
   void FinishUpload();
   void UploadAtlas(const app::FontAtlas& atlas);
   // Draws `batch`'s instances of `level` with `shader`'s program (the edge
@@ -201,7 +207,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   std::vector<CullRun> runs_;        // per-draw scratch
   bool have_scene_ = false;
   uint8_t level_parts_[kLodLevels] = {};  // LodParts uploaded for the current scene
-  uint8_t level_drawn_[kLodLevels] = {};  // LodParts drawn since it came (a change remakes these)
+  bool level_culled_[kLodLevels] = {};   // its boxes are indexed for culling
   SceneKey scene_key_;  // the scene drawn
   Stream stream_;
   const app::FontAtlas* atlas_ = nullptr;  // last uploaded (address only, never dereferenced later)

@@ -21,7 +21,8 @@
 //     grid (a 100k-node graph is 2M x 3.9M units, 122M cells of T_4) the
 //     cell grows, up to 4 T_k (4 px where the level starts to be used), so
 //     the raster stays within 8M cells and its build within ~64M column
-//     crossings; past that the level keeps the simplified segments. Either
+//     crossings; past that (or past 255 edge colours) the level keeps the
+//     simplified segments. Either
 //     way the cells drawn follow the screen's area, not the scene's edges
 //     (a fitted 100k-node graph: ~1,000 cells instead of 214,000 segments).
 // Level 0 is the scene itself; glyphs have their own cut-off (label_min_px).

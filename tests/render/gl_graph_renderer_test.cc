@@ -159,10 +159,7 @@ GraphViewport FullViewport(float cx = 0, float cy = 0, float scale = 1) {
   return v;
 }
 
-// Changed scenes go in whole in the draw that sees them unless `stream`
-// (ChangedScenesStreamInWhileTheOldOneIsDrawn).
-std::unique_ptr<GlGraphRenderer> NewRenderer(GlGraphRendererOptions options = {}, bool stream = false) {
-  if (!stream) options.upload_bytes_per_draw = 0;
+std::unique_ptr<GlGraphRenderer> NewRenderer(const GlGraphRendererOptions& options = {}) {
   auto r = GlGraphRenderer::Create(options);
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? std::move(r).value() : nullptr;
@@ -435,9 +432,7 @@ TEST(GlGraphRendererTest, UploadsOnlyWhenTheSceneChanges) {
   EXPECT_TRUE(Near(gl->Pixel(160, 75), kWhite));
 
   // Far levels of detail are made when a draw first needs one, once per
-  // scene version (every draw above was at level 0); a level made for one
-  // version is remade with the next (the minimap draws one every frame),
-  // the others wait until needed.
+  // scene version (every draw above was at level 0).
   EXPECT_EQ(renderer->counters().lod_uploads, 0u);
   const GraphViewport far = FullViewport(0, 0, 0.05f);
   renderer->Draw(scene, far);
@@ -446,11 +441,9 @@ TEST(GlGraphRendererTest, UploadsOnlyWhenTheSceneChanges) {
   EXPECT_GT(renderer->counters().last_lod_level, 0);
   ++scene.version;
   renderer->Draw(scene, FullViewport());
-  EXPECT_EQ(renderer->counters().lod_uploads, 2u);
+  EXPECT_EQ(renderer->counters().lod_uploads, 1u);
   renderer->Draw(scene, far);
   EXPECT_EQ(renderer->counters().lod_uploads, 2u);
-  renderer->Draw(scene, FullViewport(0, 0, 0.005f));  // another far level
-  EXPECT_EQ(renderer->counters().lod_uploads, 3u);
 
   // The atlas too: once per atlas version.
   app::FontAtlas atlas;
@@ -464,72 +457,68 @@ TEST(GlGraphRendererTest, UploadsOnlyWhenTheSceneChanges) {
   EXPECT_EQ(renderer->counters().atlas_uploads, 2u);
 }
 
-// A changed scene goes in over several draws (a byte budget each) while the
-// one before it is still drawn, then swaps in whole; a change under way
-// starts over; a far level the old scene never made brings the new one in
-// at once. Instanced and per-vertex copies alike.
-TEST(GlGraphRendererTest, ChangedScenesStreamInWhileTheOldOneIsDrawn) {
+// The graph view prefetches its next scene a piece per frame while the
+// current one is drawn; once it is all there, the first Draw of those
+// contents (swapped into the scene drawn, under a new version) swaps the
+// buffers in without an upload. A prefetch of other contents starts over.
+// Instanced and per-vertex copies alike.
+TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
   CKPT_REQUIRE_GL();
   const OffscreenGl* gl = OffscreenGl::Get();
   for (bool expand : {false, true}) {
     SCOPED_TRACE(expand ? "per-vertex copies" : "instanced");
     GlGraphRendererOptions options;
     options.expand_instances = expand;
-    options.upload_bytes_per_draw = 16;  // a few steps per kind
-    auto renderer = NewRenderer(options, true);
+    options.prefetch_bytes = 16;  // a few calls per kind
+    auto renderer = NewRenderer(options);
     ASSERT_TRUE(renderer);
-    GraphScene scene;
-    scene.version = 1;
-    scene.rects.push_back(Rect(0, 0, 40, 40, kRed));
-    renderer->Draw(scene, FullViewport());  // the first scene: at once
-    EXPECT_FALSE(renderer->streaming());
+    GraphScene drawn;
+    drawn.version = 1;
+    drawn.content = 1;
+    drawn.rects.push_back(Rect(0, 0, 40, 40, kRed));
+    renderer->Draw(drawn, FullViewport());
     EXPECT_TRUE(Near(gl->Pixel(100, 75), kRed));
+    EXPECT_EQ(renderer->counters().scene_uploads, 1u);
 
-    auto change = [&](uint32_t fill) {
-      ++scene.version;
-      scene.rects[0].fill = fill;
-      scene.segments.push_back({-60, -60, -40, -60, kWhite, 2});
-      scene.arrows.push_back({-40, -60, 1, 0, 6, kWhite});
+    auto next_of = [&](uint64_t content, uint32_t fill) {
+      GraphScene next = drawn;
+      next.content = content;
+      next.rects[0].fill = fill;
+      next.segments.push_back({-60, -60, -40, -60, kWhite, 2});
+      next.arrows.push_back({-40, -60, 1, 0, 6, kWhite});
+      return next;
     };
-    change(kGreen);
-    renderer->Draw(scene, FullViewport());
-    EXPECT_TRUE(renderer->streaming());
-    EXPECT_TRUE(Near(gl->Pixel(100, 75), kRed));
-    change(kBlack);  // again, mid-way: starts over
-    int draws = 1;
-    for (; renderer->streaming() && draws < 1000; ++draws) {
+    const GraphScene other = next_of(2, kGreen), next = next_of(3, kBlack);
+    EXPECT_FALSE(renderer->Prefetch(other));
+    int calls = 1;
+    for (; !renderer->Prefetch(next) && calls < 1000; ++calls) {  // other contents: starts over
+      renderer->Draw(drawn, FullViewport());
       EXPECT_TRUE(Near(gl->Pixel(100, 75), kRed));
-      renderer->Draw(scene, FullViewport());
     }
-    EXPECT_FALSE(renderer->streaming());
-    EXPECT_GT(draws, 8);
+    EXPECT_GE(calls, 4);  // at least one per kind with items
+    EXPECT_TRUE(renderer->Prefetch(next));  // done: nothing more to copy
+    const uint64_t prefetch_calls = renderer->counters().prefetch_calls;
+
+    drawn = next;  // as the view lands it: the contents, under a new version
+    drawn.version = 2;
+    renderer->Draw(drawn, FullViewport());
     EXPECT_TRUE(Near(gl->Pixel(100, 75), kBlack));
-    EXPECT_EQ(renderer->counters().scene_uploads, 2u);
-    const std::vector<uint32_t> streamed = gl->All();
-    auto fresh = NewRenderer(options, true);
-    fresh->Draw(scene, FullViewport());
-    EXPECT_EQ(streamed, gl->All());
+    EXPECT_EQ(renderer->counters().scene_uploads, 1u);
+    EXPECT_EQ(renderer->counters().prefetch_swaps, 1u);
+    EXPECT_EQ(renderer->counters().prefetch_calls, prefetch_calls);
+    const std::vector<uint32_t> swapped = gl->All();
+    auto fresh = NewRenderer(options);
+    fresh->Draw(drawn, FullViewport());
+    EXPECT_EQ(swapped, gl->All());
 
-    // The far levels the old scene had made are rebuilt while streaming,
-    // so that the draw after the swap has them.
-    const GraphViewport far = FullViewport(0, 0, 0.05f);
-    renderer->Draw(scene, far);
-    const uint64_t lods = renderer->counters().lod_uploads;
-    change(kGreen);
-    while (renderer->Draw(scene, FullViewport()), renderer->streaming()) {
-    }
-    EXPECT_EQ(renderer->counters().lod_uploads, lods + 1);
-    renderer->Draw(scene, far);
-    EXPECT_EQ(renderer->counters().lod_uploads, lods + 1);
-
-    // A far level the old scene never made: the new scene goes in whole.
-    change(kWhite);
-    renderer->Draw(scene, FullViewport());
-    EXPECT_TRUE(renderer->streaming());
-    renderer->Draw(scene, FullViewport(0, 0, 0.002f));
-    EXPECT_FALSE(renderer->streaming());
-    renderer->Draw(scene, FullViewport());
+    // Contents it was not given (or of no build: content 0) go in whole.
+    drawn.content = 0;
+    drawn.rects[0].fill = kWhite;
+    ++drawn.version;
+    EXPECT_TRUE(renderer->Prefetch(drawn));
+    renderer->Draw(drawn, FullViewport());
     EXPECT_TRUE(Near(gl->Pixel(100, 75), kWhite));
+    EXPECT_EQ(renderer->counters().scene_uploads, 2u);
   }
 }
 
