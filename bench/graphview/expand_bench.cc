@@ -186,8 +186,8 @@ class Bench {
     v.worst_per_expand.push_back(worst);
   }
 
-  // The baseline: the whole relayout inside one frame, and its whole upload
-  // (its renderer's prefetch_bytes 0: all in one call).
+  // The baseline: the whole relayout inside one frame (FinishLayout, with no
+  // renderer to prefetch to), and its whole upload in that frame's Draw.
   void ExpandInOneGo(Viewer& v, int32_t group) {
     LookAt(v, group);
     const auto t0 = Clock::now();
@@ -246,9 +246,7 @@ int Run(const Options& o) {
   Viewer sliced, one_go;
   for (Viewer* v : {&sliced, &one_go}) {
     auto view = app::GraphView::Create(graph.value(), &app::GraphFont::Default());
-    render::GlGraphRendererOptions options;
-    if (v == &one_go) options.prefetch_bytes = 0;
-    auto renderer = render::GlGraphRenderer::Create(options);
+    auto renderer = render::GlGraphRenderer::Create();
     if (!view.ok() || !renderer.ok()) {
       std::fprintf(stderr, "expand_bench: %s\n",
                    (view.ok() ? renderer.status() : view.status()).message().c_str());

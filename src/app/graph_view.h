@@ -209,7 +209,10 @@ class GraphView {
   int highlights_drawn_ = 0;
   int selection_change_ = -1;
   PendingLayout pending_;  // for the current level
-  GraphRenderer* renderer_ = nullptr;  // DrawCanvas's: prefetches the new scene before it lands
+  // DrawCanvas's, while it advances a relayout: prefetches the new scene
+  // before it lands (without one, as in FinishLayout, the first Draw
+  // uploads it whole).
+  GraphRenderer* renderer_ = nullptr;
   float canvas_w_ = 800, canvas_h_ = 600;
 
   // Canvas interaction (graph_view_draw.cc).

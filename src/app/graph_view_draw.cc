@@ -65,8 +65,9 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   SetCanvasSize(w, h);
   ImGui::InvisibleButton("graph_canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft);
   HandleInput(origin.x, origin.y);
-  renderer_ = renderer;
+  renderer_ = renderer;  // for this frame's slices only: the App may replace it between frames
   Advance(kRelayoutBudgetMs);
+  renderer_ = nullptr;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiIO& io = ImGui::GetIO();

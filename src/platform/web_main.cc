@@ -447,9 +447,6 @@ EMSCRIPTEN_KEEPALIVE int ckpt_bench_graph_expand(int look, int one_go) {
     ckptview::bench::LookAtGroup(*view, group, 1);
     return 1;
   }
-  // In one go, the upload too (a prefetch of it all).
-  auto* renderer = dynamic_cast<ckptview::render::GlGraphRenderer*>(g->app.graph_renderer());
-  if (renderer) renderer->set_prefetch_bytes(one_go ? 0 : ckptview::render::GlGraphRendererOptions().prefetch_bytes);
   view->ToggleGroup(group);
   if (one_go) view->FinishLayout();
   return 1;

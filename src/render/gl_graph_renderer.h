@@ -107,7 +107,6 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // wherever the level is used) drawn as a point sprite.
   static constexpr float kDotMaxTolerances = 4.0f;
   const Counters& counters() const { return counters_; }
-  void set_prefetch_bytes(size_t bytes) { options_.prefetch_bytes = bytes; }
 
  private:
   struct Batch {  // one primitive kind: its program, and a VAO and instance buffer per level
