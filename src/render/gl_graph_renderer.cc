@@ -128,65 +128,6 @@ template <typename T>
 float MarginPx(const std::vector<T>&) {
   return 3;
 }
-// Edge pieces are culled in runs: up to kSegmentRun consecutive pieces of
-// one polyline (each starting where the last ended, as the scene builder
-// emits an edge), one bounding box per run, so that indexing a view's
-// ~10^6 pieces walks a quarter as many boxes. Longer runs draw more pieces
-// near the viewport (expand_bench's floor: 15 ms with 1 or 4, 21 with 8,
-// 27 with 16). Other kinds: runs of one.
-constexpr size_t kSegmentRun = 4;
-
-bool Continues(const SceneSegment& prev, const SceneSegment& next) {
-  return prev.x1 == next.x0 && prev.y1 == next.y0;
-}
-template <typename T>
-bool Continues(const T&, const T&) {
-  return false;
-}
-
-// Where each run starts in `items`, and items.size() at the end.
-template <typename T>
-void Runs(const std::vector<T>& items, std::vector<uint32_t>* first) {
-  first->clear();
-  for (size_t i = 0; i < items.size(); ++i)
-    if (first->empty() || i - first->back() >= kSegmentRun || !Continues(items[i - 1], items[i]))
-      first->push_back(static_cast<uint32_t>(i));
-  first->push_back(static_cast<uint32_t>(items.size()));
-}
-
-// The bounding box of items [begin, end), or a non-finite box (always
-// drawn) if any of theirs is.
-template <typename T>
-CullBox RunBox(const std::vector<T>& items, size_t begin, size_t end) {
-  CullBox b = BoxOf(items[begin]);
-  for (size_t i = begin; i < end; ++i) {
-    const CullBox c = BoxOf(items[i]);
-    if (!(std::isfinite(c.x0) && std::isfinite(c.y0) && std::isfinite(c.x1) && std::isfinite(c.y1)))
-      return {NAN, NAN, NAN, NAN};
-    b.x0 = std::min(b.x0, c.x0), b.y0 = std::min(b.y0, c.y0);
-    b.x1 = std::max(b.x1, c.x1), b.y1 = std::max(b.y1, c.y1);
-  }
-  return b;
-}
-
-// An index and order built over runs (run r: items [first[r], first[r + 1])),
-// turned into the same over the items.
-void RunsToItems(const std::vector<uint32_t>& first, CullIndex* index, std::vector<uint32_t>* order) {
-  const size_t runs = order->size();
-  std::vector<int> offset(runs + 1, 0);  // items before the p-th run in buffer order
-  std::vector<uint32_t> items;
-  items.reserve(first.back());
-  for (size_t p = 0; p < runs; ++p) {
-    for (uint32_t i = first[(*order)[p]]; i < first[(*order)[p] + 1]; ++i) items.push_back(i);
-    offset[p + 1] = static_cast<int>(items.size());
-  }
-  order->swap(items);
-  index->total = static_cast<int>(first.back());
-  index->leading = offset[index->leading];
-  for (CullLevel& level : index->levels)
-    for (int& start : level.starts) start = offset[start];
-}
-
 // Boxes keep their order where they overlap; the other kinds have none.
 constexpr bool KeepsOrder(const SceneRect*) { return true; }
 template <typename T>
@@ -346,18 +287,10 @@ void GlGraphRenderer::IndexLevel(const std::vector<T>& items, bool keep_order, C
     cull->total = static_cast<int>(items.size());
     return;
   }
-  Runs(items, &run_first_);
-  const size_t runs = run_first_.size() - 1;
-  cull_boxes_.resize(runs);
-  for (size_t r = 0; r < runs; ++r) cull_boxes_[r] = RunBox(items, run_first_[r], run_first_[r + 1]);
+  cull_boxes_.resize(items.size());
+  for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
   BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, order);
-  if (!cull->enabled) {
-    *cull = CullIndex();
-    cull->total = static_cast<int>(items.size());
-    order->clear();
-  } else if (runs < items.size()) {
-    RunsToItems(run_first_, cull, order);
-  }
+  if (!cull->enabled) order->clear();
 }
 
 template <typename T>

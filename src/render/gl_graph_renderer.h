@@ -202,7 +202,6 @@ class GlGraphRenderer final : public app::GraphRenderer {
   std::vector<unsigned char> upload_bytes_;  // UploadLevel scratch
   std::vector<CullBox> cull_boxes_;  // upload scratch
   std::vector<uint32_t> cull_order_;
-  std::vector<uint32_t> run_first_;  // upload scratch: culled runs of items (gl_graph_renderer.cc)
   std::vector<CullRun> runs_;        // per-draw scratch
   bool have_scene_ = false;
   uint8_t level_parts_[kLodLevels] = {};  // LodParts uploaded for the current scene
