@@ -25,8 +25,6 @@
 // new layout on screen, and of each frame the renderer's part (uploads
 // included); and the floor frames.
 #include "render/gl.h"
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,11 +36,9 @@
 
 #include "app/graph_font.h"
 #include "app/graph_view.h"
-#include "app/imgui_setup.h"
 #include "imgui.h"
-#include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "render/gl_graph_renderer.h"
+#include "bench_gl.h"
 #include "synthetic_scene.h"
 
 namespace ckptview::bench {
@@ -73,22 +69,6 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     }
   }
   return o->nodes > 0 && o->expands > o->from && o->from >= 0 && o->width >= 64 && o->height >= 64;
-}
-
-struct Stats {
-  double p50 = 0, p95 = 0, max = 0;
-  size_t n = 0;
-};
-
-Stats Summarise(std::vector<double> v) {
-  Stats s;
-  s.n = v.size();
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.p50 = v[v.size() / 2];
-  s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
-  s.max = v.back();
-  return s;
 }
 
 // The renderer, timed: each Draw (uploads included) and Prefetch, to glFinish.
@@ -134,10 +114,7 @@ class Bench {
   double Frame(Viewer& v, F before_canvas) {
     const auto t0 = Clock::now();
     v.renderer->draw_ms = 0;
-    glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
+    StartImGuiFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
     ImGui::Begin("expand_bench", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground);
@@ -145,14 +122,7 @@ class Bench {
     v.view->DrawCanvas(v.renderer.get());
     ImGui::End();
     ImGui::Render();
-    int fb_w = 0, fb_h = 0;
-    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    const app::RgbColor clear = app::FrameClearColor();
-    glClearColor(clear.r, clear.g, clear.b, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    glFinish();
+    FinishImGuiFrame(window_);
     const double ms = MsSince(t0);
     glfwSwapBuffers(window_);
     return ms;
@@ -213,29 +183,8 @@ void Print(const char* name, const Viewer& v) {
 }
 
 int Run(const Options& o) {
-  if (!glfwInit()) {
-    std::fprintf(stderr, "expand_bench: cannot initialise GLFW (no display? run under xvfb-run -a)\n");
-    return 1;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
-  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "expand_bench", nullptr, nullptr);
-  if (!window) {
-    std::fprintf(stderr, "expand_bench: cannot create an OpenGL 3.3 window\n");
-    return 1;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(0);
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  app::ConfigureImGui();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  std::printf("renderer: %s, %s\n", reinterpret_cast<const char*>(glGetString(GL_RENDERER)),
-              reinterpret_cast<const char*>(glGetString(GL_VERSION)));
+  GLFWwindow* window = OpenBenchWindow("expand_bench", o.width, o.height);
+  if (!window) return 1;
 
   const tensorflow::GraphDef def = SyntheticGraphDef(o.nodes);
   auto graph = graph::Graph::Build(&def);
@@ -291,11 +240,7 @@ int Run(const Options& o) {
 
   sliced.renderer.reset();  // GL objects go while the context is current
   one_go.renderer.reset();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
+  CloseBenchWindow(window);
   return 0;
 }
 

@@ -22,8 +22,6 @@
 // what it keeps and how long it takes to build (CPU only). --scale S adds a
 // case at scale S around the zooms' node.
 #include "render/gl.h"
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -38,12 +36,10 @@
 #include <vector>
 
 #include "app/graph_style.h"
-#include "app/imgui_setup.h"
 #include "app/png.h"
 #include "imgui.h"
-#include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "render/gl_graph_renderer.h"
+#include "bench_gl.h"
 #include "synthetic_scene.h"
 
 namespace ckptview::bench {
@@ -86,20 +82,6 @@ bool ParseArgs(int argc, char** argv, Options* o) {
   return o->nodes > 0 && o->width >= 64 && o->height >= 64;
 }
 
-struct Stats {
-  double p50 = 0, p95 = 0, max = 0;
-};
-
-Stats Summarise(std::vector<double> v) {
-  Stats s;
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.p50 = v[v.size() / 2];
-  s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
-  s.max = v.back();
-  return s;
-}
-
 // What the ImDrawList callback draws, and how long it took.
 struct GraphPass {
   render::GlGraphRenderer* renderer = nullptr;
@@ -124,10 +106,7 @@ class Bench {
   // background draw-list callback. Returns the frame's time (to glFinish).
   double Frame(GraphPass* pass, const std::string& screenshot = "") {
     const auto t0 = Clock::now();
-    glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
+    StartImGuiFrame();
     ImGui::SetNextWindowPos(ImVec2(10, 10));
     ImGui::Begin("frame_bench");
     ImGui::Text("rects %zu  segments %zu  arrows %zu  glyphs %zu", pass->scene->rects.size(),
@@ -138,14 +117,7 @@ class Bench {
     background->AddCallback(DrawGraphCallback, pass);
     background->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     ImGui::Render();
-    int fb_w = 0, fb_h = 0;
-    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    const app::RgbColor clear = app::FrameClearColor();
-    glClearColor(clear.r, clear.g, clear.b, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    glFinish();
+    FinishImGuiFrame(window_);
     const double ms = Ms(t0, Clock::now());
     if (!screenshot.empty()) Screenshot(screenshot);
     glfwSwapBuffers(window_);
@@ -238,29 +210,8 @@ void TimeUploads(Bench& bench, app::GraphScene& scene, const app::GraphViewport&
 }
 
 int Run(const Options& o) {
-  if (!glfwInit()) {
-    std::fprintf(stderr, "frame_bench: cannot initialise GLFW (no display? run under xvfb-run -a)\n");
-    return 1;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
-  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "frame_bench", nullptr, nullptr);
-  if (!window) {
-    std::fprintf(stderr, "frame_bench: cannot create an OpenGL 3.3 window\n");
-    return 1;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(0);
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  app::ConfigureImGui();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  std::printf("renderer: %s, %s\n", reinterpret_cast<const char*>(glGetString(GL_RENDERER)),
-              reinterpret_cast<const char*>(glGetString(GL_VERSION)));
+  GLFWwindow* window = OpenBenchWindow("frame_bench", o.width, o.height);
+  if (!window) return 1;
 
   render::GlGraphRendererOptions renderer_options;
   renderer_options.expand_instances = o.expand;  // as the page does on SwiftShader
@@ -400,11 +351,7 @@ int Run(const Options& o) {
               static_cast<unsigned long long>(renderer.get()->counters().atlas_uploads));
 
   renderer.reset();  // its GL objects go while the context is current
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
+  CloseBenchWindow(window);
   return 0;
 }
 

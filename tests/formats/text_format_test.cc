@@ -1,7 +1,5 @@
 #include "formats/text_format.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,6 +12,7 @@
 #include "checkpoint_state.pb.h"
 #include "fingerprint.pb.h"
 #include "graph.pb.h"
+#include "graph/python_order.h"
 #include "meta_graph.pb.h"
 #include "saved_model.pb.h"
 #include "tensor.pb.h"
@@ -34,16 +33,7 @@ std::string ReadFile(const std::string& path) {
 std::string ReadRealdata(const std::string& path) { return ReadFile(kRealdata + "/" + path); }
 
 // Serialization with map entries sorted, so equal messages give equal bytes.
-std::string Deterministic(const google::protobuf::MessageLite& m) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
+using graph::SerializeDeterministic;
 
 template <typename M>
 M MustParse(const std::string& text) {
@@ -95,7 +85,7 @@ void CheckTextFile(const std::string& path) {
   M reparsed;
   s = ParseTextFormat("printed", printed, &reparsed);
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(Deterministic(parsed), Deterministic(reparsed)) << path;
+  EXPECT_EQ(SerializeDeterministic(parsed), SerializeDeterministic(reparsed)) << path;
   EXPECT_EQ(PrintTextFormat(reparsed), printed);
 }
 
@@ -194,7 +184,7 @@ void CheckBinaryRoundTrip(const std::string& path) {
   std::printf("  %-64s %8zu bytes  print %6.1f ms  parse %6.1f ms (%zu text bytes)\n", path.c_str(),
               bytes.size(), std::chrono::duration<double, std::milli>(t1 - t0).count(),
               std::chrono::duration<double, std::milli>(t2 - t1).count(), text.size());
-  EXPECT_EQ(Deterministic(original), Deterministic(reparsed));
+  EXPECT_EQ(SerializeDeterministic(original), SerializeDeterministic(reparsed));
   EXPECT_EQ(PrintTextFormat(reparsed), text);
 }
 
