@@ -37,7 +37,9 @@
 //                    does natively: the camera put on the box at scale 1 for
 //                    a few frames (the last interval is the floor), then a
 //                    toggle as a double click does; the frame intervals until
-//                    the new layout is drawn. Twice, on fresh documents:
+//                    the new layout is drawn, and then 4 more ("after": the
+//                    new view's own cost, to tell from the relayout's).
+//                    Twice, on fresh documents:
 //                    sliced (the app's path) and in one go (the relayout
 //                    inside the click, the baseline).
 //        EXPAND_FROM expands made first, unmeasured, to reach a bigger view
@@ -225,20 +227,23 @@ try {
   if (expands > 0) {
     console.log(`expands: ${expands} in the app's graph view${expandFrom ? `, after ${expandFrom} unmeasured` : ''}; ms; frame = animation frame interval from the click ` +
       'until the new layout is drawn; worst = of each expand; land = click to drawn; floor = the interval before ' +
-      'the click; app = the app\'s frame in wasm');
-    console.log('mode       frames  frame50 frame95     max   worst50     max    land50     max   floor50   app50     max');
+      'the click; app = the app\'s frame in wasm; after = the 4 intervals after it was drawn');
+    console.log('mode       frames  frame50 frame95     max   worst50     max    land50     max   floor50   app50     max  after50 max');
     for (const oneGo of [0, 1]) {
       if (await page.evaluate(() => Module.ccall('ckpt_bench_graph_open', 'number', [], [])) < 0)
         throw new Error('ckpt_bench_graph_open failed (see the app log)');
       const r = await page.evaluate(({ oneGo, expands, expandFrom }) => new Promise((resolve) => {
         const call = (name, ...args) => Module.ccall(name, 'number', args.map(() => 'number'), args);
         for (let i = 0; i < expandFrom; ++i) call('ckpt_bench_graph_expand', 0, 1);
-        const out = { frames: [], worst: [], land: [], floor: [], app: [] };
+        const out = { frames: [], worst: [], land: [], floor: [], app: [], after: [] };
         let done = 0, phase = 'look', wait = 0, last = 0, clicked = 0, worst = 0;
         const tick = (t) => {
           const interval = last ? t - last : 0;
           last = t;
-          if (phase === 'look') {
+          if (phase === 'after') {
+            out.after.push(interval);
+            if (--wait === 0) ++done, phase = 'look';
+          } else if (phase === 'look') {
             if (done === expands || !call('ckpt_bench_graph_expand', 1, 0)) { resolve(out); return; }
             phase = 'settle', wait = 4;
           } else if (phase === 'settle') {
@@ -255,7 +260,7 @@ try {
             // One more frame after the relayout has landed: the one that uploads and draws it.
             if (phase === 'drawn') {
               out.worst.push(worst), out.land.push(performance.now() - clicked);
-              ++done, phase = 'look';
+              phase = 'after', wait = 4;
             } else if (!call('ckpt_bench_graph_pending')) {
               phase = 'drawn';
             }
@@ -268,7 +273,7 @@ try {
       console.log(`${(oneGo ? 'one go' : 'sliced').padEnd(8)} ${String(r.frames.length).padStart(7)}  ` +
         `${g(r.frames).map(f).join(' ')}   ${f(pct(r.worst, 0.5))} ${f(Math.max(...r.worst))}   ` +
         `${f(pct(r.land, 0.5))} ${f(Math.max(...r.land))}   ${f(pct(r.floor, 0.5))} ${f(pct(r.app, 0.5))} ` +
-        `${f(Math.max(...r.app))}   (${r.worst.length} expands)`);
+        `${f(Math.max(...r.app))}   ${f(pct(r.after, 0.5))} ${f(Math.max(...r.after))}   (${r.worst.length} expands)`);
     }
   }
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -320,6 +320,7 @@ void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>&
   glBindBuffer(GL_ARRAY_BUFFER, batch->buffer[level]);
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(upload_bytes_.size()),
                upload_bytes_.empty() ? nullptr : upload_bytes_.data(), GL_STATIC_DRAW);
+  if (level == 0) batch->level0_bytes = upload_bytes_.size();
 }
 
 // expand_instances: the a_vertex values and quad indices for up to `quads`
@@ -386,8 +387,18 @@ bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_i
     if (!first && *spent + items.size() * item_bytes > budget) return false;
     IndexLevel(items, keep_order, &b->spare_cull, &stream_.order);
     b->spare_instances = static_cast<int>(items.size());
-    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(items.size() * item_bytes), nullptr, GL_STATIC_DRAW);
+    // A new buffer costs the GPU process an allocation and, in WebGL, a
+    // zero fill: ~35 ms for a big view's edges (70 MB of per-vertex copies)
+    // in headless Chromium, stalling the frame that next waits for it. So
+    // the spare buffer is kept while it is big enough and not mostly
+    // empty, and grown with room for a few expands.
+    const size_t need = items.size() * item_bytes;
+    if (need > b->spare_bytes || need < b->spare_bytes / 2) {
+      b->spare_bytes = need + need / 4;
+      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(b->spare_bytes), nullptr, GL_STATIC_DRAW);
+      ++counters_.spare_allocations;
+    }
     stream_.indexed = true;
     stream_.done = 0;
     *spent += items.size() * item_bytes;
@@ -441,6 +452,7 @@ void GlGraphRenderer::SwapInPrefetched() {
   const GLuint divisor = options_.expand_instances ? 0 : 1;
   for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_}) {
     std::swap(b->buffer[0], b->spare_buffer);
+    std::swap(b->level0_bytes, b->spare_bytes);
     std::swap(b->cull[0], b->spare_cull);
     b->instances[0] = b->spare_instances;
     glBindVertexArray(b->vao[0]);  // its instance attributes read the new buffer

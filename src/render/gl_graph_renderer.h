@@ -93,6 +93,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     uint64_t atlas_uploads = 0;
     uint64_t prefetch_calls = 0;  // Prefetch calls that copied something
     uint64_t prefetch_swaps = 0;  // Draws that swapped prefetched contents in (not in scene_uploads)
+    uint64_t spare_allocations = 0;  // spare buffers (re)allocated by Prefetch
     uint64_t lod_edge_uploads = 0;  // of lod_uploads, those that made a level's edges
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
@@ -118,8 +119,10 @@ class GlGraphRenderer final : public app::GraphRenderer {
     int instances[kLodLevels] = {};
     CullIndex cull[kLodLevels];
     int layout = 0;  // Layout (gl_graph_renderer.cc): how the instance attributes are laid out
+    size_t level0_bytes = 0;  // buffer[0]'s size (it may hold fewer instances)
     // Level 0 of the scene being prefetched; swapped with level 0 when drawn.
     unsigned spare_buffer = 0;
+    size_t spare_bytes = 0;
     CullIndex spare_cull;
     int spare_instances = 0;
   };

@@ -522,6 +522,52 @@ TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
   }
 }
 
+// A prefetch reuses the spare buffer (the scene drawn before last) while
+// it fits: allocating one costs a big view's frame tens of ms in WebGL.
+// What a reused buffer holds past the new scene is never drawn.
+TEST(GlGraphRendererTest, PrefetchReusesSpareBuffersThatFit) {
+  CKPT_REQUIRE_GL();
+  const OffscreenGl* gl = OffscreenGl::Get();
+  for (bool expand : {false, true}) {
+    SCOPED_TRACE(expand ? "per-vertex copies" : "instanced");
+    GlGraphRendererOptions options;
+    options.expand_instances = expand;
+    auto renderer = NewRenderer(options);
+    ASSERT_TRUE(renderer);
+    // `boxes` boxes in a row from the left, and one edge.
+    auto scene_of = [](uint64_t content, int boxes) {
+      GraphScene s;
+      s.version = s.content = content;
+      for (int i = 0; i < boxes; ++i) s.rects.push_back(Rect(-90 + 12 * i, 0, 10, 10, kRed));
+      s.segments.push_back({-90, 40, 90, 40, kWhite, 2});
+      return s;
+    };
+    GraphScene drawn = scene_of(1, 10);
+    renderer->Draw(drawn, FullViewport());
+    auto land = [&](GraphScene next) {
+      while (!renderer->Prefetch(next)) {
+      }
+      drawn = std::move(next);
+      renderer->Draw(drawn, FullViewport());
+    };
+    land(scene_of(2, 10));
+    EXPECT_EQ(renderer->counters().spare_allocations, 2u);  // a spare for the boxes and for the edges
+    land(scene_of(3, 12));  // into the first scene's buffers, of 10 boxes: too small
+    EXPECT_EQ(renderer->counters().spare_allocations, 3u);
+    land(scene_of(4, 11));  // into scene 2's, grown with room to spare
+    land(scene_of(5, 8));   // into scene 3's, with 4 boxes of it past the end
+    EXPECT_EQ(renderer->counters().spare_allocations, 3u);
+    EXPECT_EQ(renderer->counters().prefetch_swaps, 4u);
+    EXPECT_EQ(renderer->counters().last_rects, 8);
+    const std::vector<uint32_t> swapped = gl->All();
+    auto fresh = NewRenderer(options);
+    fresh->Draw(drawn, FullViewport());
+    EXPECT_EQ(swapped, gl->All());
+    land(scene_of(6, 2));  // less than half of scene 4's: reallocated smaller
+    EXPECT_EQ(renderer->counters().spare_allocations, 4u);
+  }
+}
+
 // The minimap draws boxes only: its far levels are made without their
 // edges (the costly part to remake after each relayout), and a change
 // remakes only what was drawn.
