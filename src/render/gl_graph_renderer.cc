@@ -118,14 +118,12 @@ CullBox BoxOf(const SceneArrow& a) {
 CullBox BoxOf(const SceneGlyph& g) {
   return {std::min(g.x, g.x + g.w), std::min(g.y, g.y + g.h), std::max(g.x, g.x + g.w), std::max(g.y, g.y + g.h)};
 }
-float MarginPx(const std::vector<SceneSegment>& items) {
-  float width = 1;
-  for (const SceneSegment& s : items)
-    if (std::isfinite(s.width_px)) width = std::max(width, std::min(s.width_px, 256.0f));
+float MarginPx(const SceneSegment& s) {
+  const float width = std::isfinite(s.width_px) ? std::clamp(s.width_px, 1.0f, 256.0f) : 1.0f;
   return 0.5f * width + 2;
 }
 template <typename T>
-float MarginPx(const std::vector<T>&) {
+float MarginPx(const T&) {
   return 3;
 }
 // Boxes keep their order where they overlap; the other kinds have none.
@@ -288,8 +286,10 @@ void GlGraphRenderer::IndexLevel(const std::vector<T>& items, bool keep_order, C
     return;
   }
   cull_boxes_.resize(items.size());
-  for (size_t i = 0; i < items.size(); ++i) cull_boxes_[i] = BoxOf(items[i]);
-  BuildCullIndex(cull_boxes_, keep_order, MarginPx(items), cull, order);
+  float margin_px = 0;  // the kind's: its widest item's
+  for (size_t i = 0; i < items.size(); ++i)
+    cull_boxes_[i] = BoxOf(items[i]), margin_px = std::max(margin_px, MarginPx(items[i]));
+  BuildCullIndex(cull_boxes_, keep_order, margin_px, cull, order);
   if (!cull->enabled) order->clear();
 }
 
@@ -375,17 +375,42 @@ void GlGraphRenderer::SceneUploaded() {
   FinishUpload();
 }
 
-// Level 0 of each kind in turn: indexed for culling (IndexLevel), then
-// copied into the batch's spare buffer a piece at a time, in buffer order.
-// Indexing a kind counts against the budget as its size; each call makes
-// at least one step and runs past the budget by at most one.
+// Level 0 of each kind in turn, in steps: its items' boxes, the culling
+// index over them (CullIndexBuild, as IndexLevel makes it in one go), then
+// copies into the batch's spare buffer in buffer order. A step visits at
+// most the budget's worth of items (by their buffer bytes), at least one.
 template <typename T>
 bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_item, bool keep_order, Batch* b,
                                  size_t budget, size_t* spent, bool first) {
+  if (!first && *spent >= budget) return false;
   const size_t item_bytes = sizeof(T) * (options_.expand_instances ? vertices_per_item : 1);
-  if (!stream_.indexed) {
-    if (!first && *spent + items.size() * item_bytes > budget) return false;
-    IndexLevel(items, keep_order, &b->spare_cull, &stream_.order);
+  const size_t room = std::max<size_t>((budget - std::min(budget, *spent)) / item_bytes, 1);
+  Stream& s = stream_;
+  if (s.step == Stream::kBoxes && !options_.spatial_culling) {
+    b->spare_cull = CullIndex();  // drawn whole, as they are
+    b->spare_cull.total = static_cast<int>(items.size());
+    s.order.clear();
+    s.step = Stream::kIndex;  // with no index to make
+  } else if (s.step == Stream::kBoxes) {
+    if (s.done == 0) s.boxes.resize(items.size()), s.margin_px = 0;
+    const size_t end = std::min(items.size(), s.done + room);
+    for (size_t i = s.done; i < end; ++i)
+      s.boxes[i] = BoxOf(items[i]), s.margin_px = std::max(s.margin_px, MarginPx(items[i]));
+    *spent += (end - s.done) * item_bytes;
+    s.done = end;
+    if (s.done == items.size()) {
+      s.index = std::make_unique<CullIndexBuild>(s.boxes, keep_order, s.margin_px, &b->spare_cull, &s.order);
+      s.step = Stream::kIndex;
+    }
+    return true;
+  }
+  if (s.step == Stream::kIndex) {
+    if (s.index) {
+      *spent += room * item_bytes;
+      if (!s.index->Continue(room)) return true;
+      s.index.reset();
+    }
+    if (!b->spare_cull.enabled) s.order.clear();
     b->spare_instances = static_cast<int>(items.size());
     // A new buffer costs the GPU process an allocation and, in WebGL, a
     // zero fill: ~35 ms for a big view's edges (70 MB of per-vertex copies)
@@ -399,21 +424,20 @@ bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_i
       glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(b->spare_bytes), nullptr, GL_STATIC_DRAW);
       ++counters_.spare_allocations;
     }
-    stream_.indexed = true;
-    stream_.done = 0;
-    *spent += items.size() * item_bytes;
-  } else {
-    if (!first && *spent >= budget) return false;
-    const size_t room = (budget - std::min(budget, *spent)) / item_bytes;
-    const size_t end = stream_.done + std::min(items.size() - stream_.done, std::max<size_t>(room, 1));
-    CopyItems(items, stream_.order, stream_.done, end, vertices_per_item, &stream_.bytes);
-    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(stream_.done * item_bytes),
-                    static_cast<GLsizeiptr>(stream_.bytes.size()), stream_.bytes.data());
-    stream_.done = end;
-    *spent += stream_.bytes.size();
+    s.step = Stream::kCopy;
+    s.done = 0;
+    return true;
   }
-  if (stream_.done == items.size()) ++stream_.kind, stream_.indexed = false;
+  const size_t end = std::min(items.size(), s.done + room);
+  if (end > s.done) {
+    CopyItems(items, s.order, s.done, end, vertices_per_item, &s.bytes);
+    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
+    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(s.done * item_bytes), static_cast<GLsizeiptr>(s.bytes.size()),
+                    s.bytes.data());
+    *spent += s.bytes.size();
+  }
+  s.done = end;
+  if (s.done == items.size()) ++s.kind, s.step = Stream::kBoxes, s.done = 0;
   return true;
 }
 

@@ -140,10 +140,16 @@ class GlGraphRenderer final : public app::GraphRenderer {
   struct Stream {
     bool active = false;
     SceneKey key;
-    int kind = 0;          // rects, segments, arrows, glyphs
-    bool indexed = false;  // `order` is the kind's buffer order
+    int kind = 0;  // rects, segments, arrows, glyphs
+    enum Step { kBoxes, kIndex, kCopy } step = kBoxes;  // of the kind (StreamKind)
+    size_t done = 0;  // of its items, boxed (kBoxes) or copied (kCopy)
+    // Its items' boxes and widest margin (not cull_boxes_: a Draw between
+    // calls may make a far level), their index in the making, and then
+    // their buffer order.
+    std::vector<CullBox> boxes;
+    float margin_px = 0;
+    std::unique_ptr<CullIndexBuild> index;
     std::vector<uint32_t> order;
-    size_t done = 0;       // of its items, copied
     std::vector<unsigned char> bytes;  // a piece's
     bool complete = false;  // all in the spare buffers
   };

@@ -30,177 +30,256 @@ int Find(std::vector<int>& parent, int i) {
 // overlap tests for large boxes drawn after small ones.
 constexpr int64_t kMaxConflictTests = int64_t{20} << 20;
 
+// Sizes past this many are sampled (every k-th item) for the median and
+// the 90th percentile: thresholds, not exact answers, and a sort of 750k
+// sizes was a third of a big view's index.
+constexpr int kMaxSizeSamples = 1 << 16;
+
 }  // namespace
 
 void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, float margin_px, CullIndex* index,
                     std::vector<uint32_t>* order) {
-  const int n = static_cast<int>(boxes.size());
-  *index = CullIndex();
-  index->total = n;
-  index->margin_px = margin_px;
-  order->resize(n);
-  std::iota(order->begin(), order->end(), 0u);
-  if (n == 0) return;
+  CullIndexBuild(boxes, keep_overlap_order, margin_px, index, order).Continue(SIZE_MAX);
+}
 
-  // The grid covers the finite items' min corners; a cell is at least twice
-  // the median item so that typical items are bucketed, not always drawn.
-  std::vector<char> finite(n);
-  float ox = 0, oy = 0, ex = 0, ey = 0;
-  std::vector<float> sizes;
-  sizes.reserve(n);
-  bool any = false;
-  for (int i = 0; i < n; ++i) {
-    const CullBox& b = boxes[i];
-    finite[i] = Finite(b);
-    if (!finite[i]) continue;
-    if (!any) ox = ex = b.x0, oy = ey = b.y0, any = true;
-    ox = std::min(ox, b.x0), ex = std::max(ex, b.x0);
-    oy = std::min(oy, b.y0), ey = std::max(ey, b.y0);
-    sizes.push_back(std::max(b.x1 - b.x0, b.y1 - b.y0));
-  }
-  if (!any) return;
-  std::nth_element(sizes.begin(), sizes.begin() + sizes.size() / 2, sizes.end());
-  const float median = sizes[sizes.size() / 2];
-  const double span = std::max<double>(ex - ox, ey - oy);
-  double cell = std::max(span / kCullGridCells, 2.0 * median);
-  if (!(cell > 0) || !std::isfinite(cell)) cell = 1;
-  const int nx = static_cast<int>(std::clamp((ex - ox) / cell + 1, 1.0, static_cast<double>(kCullGridCells)));
-  const int ny = static_cast<int>(std::clamp((ey - oy) / cell + 1, 1.0, static_cast<double>(kCullGridCells)));
-  // Items up to `limit` (the 90th percentile, within 1..4 cells) are
-  // bucketed; larger ones are drawn always. Queries widen by the largest
-  // bucketed item, so the limit trades a wider view against a longer
-  // always-drawn range.
-  const size_t p90 = std::min(sizes.size() - 1, sizes.size() * 9 / 10);
-  std::nth_element(sizes.begin(), sizes.begin() + p90, sizes.end());
-  const float limit = static_cast<float>(std::clamp<double>(sizes[p90], cell, 4 * cell));
-  const int reach = static_cast<int>(std::ceil(limit / cell));  // cells an item of `limit` spans past its own
-  auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox) / cell, 0.0, nx - 1.0)); };
-  auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy) / cell, 0.0, ny - 1.0)); };
+CullIndexBuild::CullIndexBuild(const std::vector<CullBox>& boxes, bool keep_overlap_order, float margin_px,
+                               CullIndex* index, std::vector<uint32_t>* order)
+    : boxes_(boxes), keep_order_(keep_overlap_order), index_(index), order_(order),
+      n_(static_cast<int>(boxes.size())) {
+  *index_ = CullIndex();
+  index_->total = n_;
+  index_->margin_px = margin_px;
+  order_->resize(n_);  // the identity (kScan): what an index that culls nothing draws
+  finite_.resize(n_);
+  sample_every_ = n_ / kMaxSizeSamples + 1;
+  sizes_.reserve(std::min(n_, kMaxSizeSamples + 1));
+  if (n_ == 0) stage_ = kDone;
+}
 
-  std::vector<char> large(n);
-  for (int i = 0; i < n; ++i) {
-    const CullBox& b = boxes[i];
-    large[i] = !finite[i] || b.x1 - b.x0 > limit || b.y1 - b.y0 > limit;
-  }
-  // Where the order matters: small items by the cell of their min corner
-  // (CSR, in original order), and clusters of overlapping ones, each
-  // bucketed as one box. Otherwise every item is its own cluster.
-  std::vector<int> key, cell_start, cell_items, parent;
-  std::vector<CullBox> cluster;
-  if (keep_overlap_order) {
-    key.assign(n, -1);
-    cell_start.assign(nx * ny + 1, 0);
-    for (int i = 0; i < n; ++i) {
-      if (large[i]) continue;
-      key[i] = cell_y(boxes[i].y0) * nx + cell_x(boxes[i].x0);
-      ++cell_start[key[i] + 1];
-    }
-    for (int k = 0; k < nx * ny; ++k) cell_start[k + 1] += cell_start[k];
-    cell_items.resize(cell_start.back());
-    std::vector<int> fill(cell_start.begin(), cell_start.end() - 1);
-    for (int i = 0; i < n; ++i)
-      if (!large[i]) cell_items[fill[key[i]]++] = i;
-    parent.resize(n);
-    std::iota(parent.begin(), parent.end(), 0);
-    for (int i = 0; i < n; ++i) {
-      if (large[i]) continue;
-      const int cx = key[i] % nx, cy = key[i] / nx;
-      // Small items overlapping i have their min corner within `reach` cells of i's.
-      for (int y = std::max(0, cy - reach); y <= std::min(ny - 1, cy + reach); ++y)
-        for (int x = std::max(0, cx - reach); x <= std::min(nx - 1, cx + reach); ++x)
-          for (int k = cell_start[y * nx + x]; k < cell_start[y * nx + x + 1]; ++k) {
-            const int j = cell_items[k];
-            if (j > i && Overlap(boxes[i], boxes[j])) {
-              const int a = Find(parent, i), b = Find(parent, j);
-              if (a != b) parent[std::max(a, b)] = std::min(a, b);
-            }
-          }
-    }
-    cluster.resize(n);
-    for (int i = 0; i < n; ++i) {
-      if (large[i]) continue;
-      const int r = Find(parent, i);
-      if (r == i) {
-        cluster[r] = boxes[i];
-      } else {
-        CullBox& b = cluster[r];
-        b.x0 = std::min(b.x0, boxes[i].x0), b.y0 = std::min(b.y0, boxes[i].y0);
-        b.x1 = std::max(b.x1, boxes[i].x1), b.y1 = std::max(b.y1, boxes[i].y1);
+bool CullIndexBuild::Continue(size_t work) {
+  size_t visited = 0;
+  while (stage_ != kDone && (visited == 0 || visited < work)) visited += Step(work - std::min(work, visited));
+  return stage_ == kDone;
+}
+
+template <typename F>
+size_t CullIndexBuild::Chunk(size_t work, F visit) {
+  const int end = static_cast<int>(std::min<size_t>(n_, next_ + std::max<size_t>(work, 1)));
+  const int first = next_;
+  for (int i = first; i < end; ++i) visit(i);
+  next_ = end;
+  if (next_ == n_) next_ = 0, stage_ = static_cast<Stage>(stage_ + 1);
+  return end - first;
+}
+
+size_t CullIndexBuild::Step(size_t work) {
+  switch (stage_) {
+    case kScan:
+      // The grid covers the finite items' min corners.
+      return Chunk(work, [&](int i) {
+        (*order_)[i] = static_cast<uint32_t>(i);
+        const CullBox& b = boxes_[i];
+        finite_[i] = Finite(b);
+        if (!finite_[i]) return;
+        if (!any_) ox_ = ex_ = b.x0, oy_ = ey_ = b.y0, any_ = true;
+        ox_ = std::min(ox_, b.x0), ex_ = std::max(ex_, b.x0);
+        oy_ = std::min(oy_, b.y0), ey_ = std::max(ey_, b.y0);
+        if (finite_count_++ % sample_every_ == 0) sizes_.push_back(std::max(b.x1 - b.x0, b.y1 - b.y0));
+      });
+    case kThresholds:
+      Thresholds();  // no finite item sampled: done, culling nothing
+      return sizes_.size() + 1;
+    case kSplitLarge:  // only where the order is kept: others put large items into coarser levels
+      if (!keep_order_) {
+        stage_ = kCluster;
+        return 1;
       }
-    }
+      return Chunk(work, [&](int i) {
+        const CullBox& b = boxes_[i];
+        large_[i] = !finite_[i] || b.x1 - b.x0 > limit_ || b.y1 - b.y0 > limit_;
+      });
+    case kCluster:
+      if (keep_order_) Cluster();
+      stage_ = kLevels;
+      return keep_order_ ? n_ : 1;
+    case kLevels:
+      // Kinds without an order put items larger than the limit into coarser
+      // levels (cells and limit doubling) rather than the leading range.
+      return Chunk(work, [&](int i) {
+        if (!finite_[i]) return;
+        const CullBox& b = ClusterBox(i);
+        const float size = std::max(b.x1 - b.x0, b.y1 - b.y0);
+        constexpr int kMaxLevels = 24;
+        int level = 0;
+        if (size > limit_) {
+          if (keep_order_) return;
+          level = std::min(kMaxLevels - 1, static_cast<int>(std::ceil(std::log2(static_cast<double>(size) / limit_))));
+          while (level < kMaxLevels - 1 && std::ldexp(static_cast<double>(limit_), level) < size) ++level;
+        }
+        item_level_[i] = level;
+        bucket_[i] = 0;  // set in kBuckets, once the levels' sizes are known
+        num_levels_ = std::max(num_levels_, level + 1);
+        first_bucketed_ = std::min(first_bucketed_, i);
+      });
+    case kGrids:
+      Grids();
+      return num_levels_;
+    case kBuckets:
+      // Each item's bucket: its cluster's min-corner cell in its level.
+      return Chunk(work, [&](int i) {
+        if (bucket_[i] < 0) return;
+        const int l = item_level_[i];
+        const CullBox& b = ClusterBox(i);
+        CullLevel& level = index_->levels[l];
+        const int cx = static_cast<int>(std::clamp((b.x0 - ox_) / cell_, 0.0, nx_ - 1.0));
+        const int cy = static_cast<int>(std::clamp((b.y0 - oy_) / cell_, 0.0, ny_ - 1.0));
+        bucket_[i] = level_offset_[l] + (cy >> l) * level.nx + (cx >> l);
+        level.extent_x = std::max(level.extent_x, b.x1 - b.x0), level.extent_y = std::max(level.extent_y, b.y1 - b.y0);
+      });
+    case kCheckOrder:
+      stage_ = !keep_order_ || OrderKeptBySmallItems() ? kCount : kDone;  // kDone: not enabled, identity order
+      return keep_order_ ? n_ : 1;
+    case kCount:
+      // A stable counting sort: leading items first, then each level's cells row by row.
+      return Chunk(work, [&](int i) { ++start_[bucket_[i] + 2]; });
+    case kOffsets:
+      Offsets();
+      return start_.size();
+    case kScatter:
+      return Chunk(work, [&](int i) { (*order_)[start_[bucket_[i] + 1]++] = static_cast<uint32_t>(i); });
+    case kDone:
+      break;
   }
-  auto cluster_box = [&](int i) -> const CullBox& {
-    return large[i] || !keep_overlap_order ? boxes[i] : cluster[Find(parent, i)];
-  };
-  // Bucket of each item: its cluster's min-corner cell, or -1 (leading) for
-  // large items and clusters larger than the limit. Kinds without an order
-  // put larger items into coarser levels (cells and limit doubling) instead.
-  constexpr int kMaxLevels = 24;
-  std::vector<int> bucket(n, -1), item_level(n, 0);
-  int num_levels = 1;
-  int first_bucketed = n;
-  for (int i = 0; i < n; ++i) {
-    if (!finite[i]) continue;
-    const CullBox& b = cluster_box(i);
-    const float size = std::max(b.x1 - b.x0, b.y1 - b.y0);
-    int level = 0;
-    if (size > limit) {
-      if (keep_overlap_order) continue;
-      level = std::min(kMaxLevels - 1, static_cast<int>(std::ceil(std::log2(static_cast<double>(size) / limit))));
-      while (level < kMaxLevels - 1 && std::ldexp(static_cast<double>(limit), level) < size) ++level;
-    }
-    item_level[i] = level;
-    bucket[i] = 0;  // set below, once the levels' sizes are known
-    num_levels = std::max(num_levels, level + 1);
-    first_bucketed = std::min(first_bucketed, i);
-  }
-  std::vector<int> level_offset(num_levels + 1, 0);
-  index->levels.resize(num_levels);
-  for (int l = 0; l < num_levels; ++l) {
-    CullLevel& level = index->levels[l];
-    level.cell = static_cast<float>(std::ldexp(cell, l));
-    level.nx = ((nx - 1) >> l) + 1, level.ny = ((ny - 1) >> l) + 1;
-    level_offset[l + 1] = level_offset[l] + level.nx * level.ny;
-  }
-  for (int i = 0; i < n; ++i) {
-    if (bucket[i] < 0) continue;
-    const int l = item_level[i];
-    const CullBox& b = cluster_box(i);
-    CullLevel& level = index->levels[l];
-    bucket[i] = level_offset[l] + (cell_y(b.y0) >> l) * level.nx + (cell_x(b.x0) >> l);
-    level.extent_x = std::max(level.extent_x, b.x1 - b.x0), level.extent_y = std::max(level.extent_y, b.y1 - b.y0);
-  }
+  return 0;
+}
 
-  // A large box after a bucketed small one it overlaps would move in front
-  // of it: keep the original order (cull nothing) then.
-  if (keep_overlap_order) {
-    int64_t tests = 0;
-    for (int l = first_bucketed + 1; l < n; ++l) {
-      if (!large[l] || !finite[l]) continue;
-      const CullBox& L = boxes[l];
-      for (int y = cell_y(L.y0 - limit); y <= cell_y(L.y1); ++y)
-        for (int x = cell_x(L.x0 - limit); x <= cell_x(L.x1); ++x)
-          for (int k = cell_start[y * nx + x]; k < cell_start[y * nx + x + 1]; ++k) {
-            const int s = cell_items[k];
-            if (s > l) break;  // cells list items in original order
-            if (bucket[s] >= 0 && Overlap(boxes[s], L)) return;  // not enabled: identity order
-            if (++tests > kMaxConflictTests) return;
+// The base grid: a cell is at least twice the median item so that typical
+// items are bucketed, not always drawn. Items up to `limit_` (the 90th
+// percentile, within 1..4 cells) are bucketed; larger ones are drawn always
+// or go to coarser levels. Queries widen by the largest bucketed item, so
+// the limit trades a wider view against a longer always-drawn range.
+void CullIndexBuild::Thresholds() {
+  if (sizes_.empty()) {
+    stage_ = kDone;
+    return;
+  }
+  std::nth_element(sizes_.begin(), sizes_.begin() + sizes_.size() / 2, sizes_.end());
+  const float median = sizes_[sizes_.size() / 2];
+  const double span = std::max<double>(ex_ - ox_, ey_ - oy_);
+  cell_ = std::max(span / kCullGridCells, 2.0 * median);
+  if (!(cell_ > 0) || !std::isfinite(cell_)) cell_ = 1;
+  nx_ = static_cast<int>(std::clamp((ex_ - ox_) / cell_ + 1, 1.0, static_cast<double>(kCullGridCells)));
+  ny_ = static_cast<int>(std::clamp((ey_ - oy_) / cell_ + 1, 1.0, static_cast<double>(kCullGridCells)));
+  const size_t p90 = std::min(sizes_.size() - 1, sizes_.size() * 9 / 10);
+  std::nth_element(sizes_.begin(), sizes_.begin() + p90, sizes_.end());
+  limit_ = static_cast<float>(std::clamp<double>(sizes_[p90], cell_, 4 * cell_));
+  reach_ = static_cast<int>(std::ceil(limit_ / cell_));  // cells an item of `limit_` spans past its own
+  sizes_ = {};
+  if (keep_order_) large_.resize(n_);
+  bucket_.assign(n_, -1);
+  item_level_.assign(n_, 0);
+  first_bucketed_ = n_;
+  stage_ = kSplitLarge;
+}
+
+// Where the order matters: small items by the cell of their min corner
+// (CSR, in original order), and clusters of overlapping ones, each bucketed
+// as one box. Otherwise every item is its own cluster.
+void CullIndexBuild::Cluster() {
+  auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox_) / cell_, 0.0, nx_ - 1.0)); };
+  auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy_) / cell_, 0.0, ny_ - 1.0)); };
+  key_.assign(n_, -1);
+  cell_start_.assign(nx_ * ny_ + 1, 0);
+  for (int i = 0; i < n_; ++i) {
+    if (large_[i]) continue;
+    key_[i] = cell_y(boxes_[i].y0) * nx_ + cell_x(boxes_[i].x0);
+    ++cell_start_[key_[i] + 1];
+  }
+  for (int k = 0; k < nx_ * ny_; ++k) cell_start_[k + 1] += cell_start_[k];
+  cell_items_.resize(cell_start_.back());
+  std::vector<int> fill(cell_start_.begin(), cell_start_.end() - 1);
+  for (int i = 0; i < n_; ++i)
+    if (!large_[i]) cell_items_[fill[key_[i]]++] = i;
+  parent_.resize(n_);
+  std::iota(parent_.begin(), parent_.end(), 0);
+  for (int i = 0; i < n_; ++i) {
+    if (large_[i]) continue;
+    const int cx = key_[i] % nx_, cy = key_[i] / nx_;
+    // Small items overlapping i have their min corner within `reach_` cells of i's.
+    for (int y = std::max(0, cy - reach_); y <= std::min(ny_ - 1, cy + reach_); ++y)
+      for (int x = std::max(0, cx - reach_); x <= std::min(nx_ - 1, cx + reach_); ++x)
+        for (int k = cell_start_[y * nx_ + x]; k < cell_start_[y * nx_ + x + 1]; ++k) {
+          const int j = cell_items_[k];
+          if (j > i && Overlap(boxes_[i], boxes_[j])) {
+            const int a = Find(parent_, i), b = Find(parent_, j);
+            if (a != b) parent_[std::max(a, b)] = std::min(a, b);
           }
+        }
+  }
+  cluster_.resize(n_);
+  for (int i = 0; i < n_; ++i) {
+    if (large_[i]) continue;
+    const int r = Find(parent_, i);
+    if (r == i) {
+      cluster_[r] = boxes_[i];
+    } else {
+      CullBox& b = cluster_[r];
+      b.x0 = std::min(b.x0, boxes_[i].x0), b.y0 = std::min(b.y0, boxes_[i].y0);
+      b.x1 = std::max(b.x1, boxes_[i].x1), b.y1 = std::max(b.y1, boxes_[i].y1);
     }
   }
+}
 
-  // Stable counting sort: leading items first, then each level's cells row by row.
-  const int cells = level_offset[num_levels];
-  std::vector<int> start(cells + 2, 0);
-  for (int i = 0; i < n; ++i) ++start[bucket[i] + 2];
-  for (int k = 0; k < cells + 1; ++k) start[k + 1] += start[k];
-  index->leading = start[1];
-  for (int l = 0; l < num_levels; ++l)
-    index->levels[l].starts.assign(start.begin() + 1 + level_offset[l], start.begin() + 2 + level_offset[l + 1]);
-  for (int i = 0; i < n; ++i) (*order)[start[bucket[i] + 1]++] = static_cast<uint32_t>(i);
-  index->enabled = true;
-  index->origin_x = ox, index->origin_y = oy;
-  index->corner_x = ex, index->corner_y = ey;
+const CullBox& CullIndexBuild::ClusterBox(int i) {
+  return !keep_order_ || large_[i] ? boxes_[i] : cluster_[Find(parent_, i)];
+}
+
+// The levels' grids, each cell twice the last one's.
+void CullIndexBuild::Grids() {
+  level_offset_.assign(num_levels_ + 1, 0);
+  index_->levels.resize(num_levels_);
+  for (int l = 0; l < num_levels_; ++l) {
+    CullLevel& level = index_->levels[l];
+    level.cell = static_cast<float>(std::ldexp(cell_, l));
+    level.nx = ((nx_ - 1) >> l) + 1, level.ny = ((ny_ - 1) >> l) + 1;
+    level_offset_[l + 1] = level_offset_[l] + level.nx * level.ny;
+  }
+  start_.assign(level_offset_[num_levels_] + 2, 0);
+  stage_ = kBuckets;
+}
+
+// A large box after a bucketed small one it overlaps would move in front of
+// it: keep the original order (cull nothing) then, or past too many tests.
+bool CullIndexBuild::OrderKeptBySmallItems() {
+  auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox_) / cell_, 0.0, nx_ - 1.0)); };
+  auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy_) / cell_, 0.0, ny_ - 1.0)); };
+  int64_t tests = 0;
+  for (int l = first_bucketed_ + 1; l < n_; ++l) {
+    if (!large_[l] || !finite_[l]) continue;
+    const CullBox& L = boxes_[l];
+    for (int y = cell_y(L.y0 - limit_); y <= cell_y(L.y1); ++y)
+      for (int x = cell_x(L.x0 - limit_); x <= cell_x(L.x1); ++x)
+        for (int k = cell_start_[y * nx_ + x]; k < cell_start_[y * nx_ + x + 1]; ++k) {
+          const int s = cell_items_[k];
+          if (s > l) break;  // cells list items in original order
+          if (bucket_[s] >= 0 && Overlap(boxes_[s], L)) return false;
+          if (++tests > kMaxConflictTests) return false;
+        }
+  }
+  return true;
+}
+
+void CullIndexBuild::Offsets() {
+  const int cells = level_offset_[num_levels_];
+  for (int k = 0; k < cells + 1; ++k) start_[k + 1] += start_[k];
+  index_->leading = start_[1];
+  for (int l = 0; l < num_levels_; ++l)
+    index_->levels[l].starts.assign(start_.begin() + 1 + level_offset_[l], start_.begin() + 2 + level_offset_[l + 1]);
+  // Set now: a reader waits for Continue to return true anyway.
+  index_->enabled = true;
+  index_->origin_x = ox_, index_->origin_y = oy_;
+  index_->corner_x = ex_, index_->corner_y = ey_;
+  stage_ = kScatter;
 }
 
 void VisibleRuns(const CullIndex& index, float x0, float y0, float x1, float y1, float scale,

@@ -30,6 +30,7 @@
 // their scene order says nothing about stacking.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -75,6 +76,68 @@ struct CullRun {
 // past its box an item may draw, in screen pixels.
 void BuildCullIndex(const std::vector<CullBox>& boxes, bool keep_overlap_order, float margin_px, CullIndex* index,
                     std::vector<uint32_t>* order);
+
+// BuildCullIndex over several calls, for scenes too big to index within a
+// frame (~20 ms for a big view's 750k edge pieces in wasm):
+//
+//   CullIndexBuild build(boxes, false, margin_px, &index, &order);
+//   while (!build.Continue(50000)) { /* next frame */ }
+//
+// `boxes`, `index` and `order` must stay alive and untouched until it is
+// done. Kinds that keep their overlap order group their overlapping items
+// in one step (boxes are few next to edge pieces).
+class CullIndexBuild {
+ public:
+  CullIndexBuild(const std::vector<CullBox>& boxes, bool keep_overlap_order, float margin_px, CullIndex* index,
+                 std::vector<uint32_t>* order);
+  // Visits about `work` items (at least one step's worth); true once `index`
+  // and `order` are complete.
+  bool Continue(size_t work);
+
+ private:
+  // The stages, in order; the chunked ones visit items a range at a time.
+  enum Stage { kScan, kThresholds, kSplitLarge, kCluster, kLevels, kGrids, kBuckets, kCheckOrder, kCount,
+               kOffsets, kScatter, kDone };
+  size_t Step(size_t work);  // runs (part of) the current stage; returns the items visited
+  // Visits items [next_, next_ + work) with `visit`; the stage ends at the last item.
+  template <typename F>
+  size_t Chunk(size_t work, F visit);
+  void Thresholds();
+  void Cluster();
+  void Grids();
+  bool OrderKeptBySmallItems();
+  void Offsets();
+  const CullBox& ClusterBox(int i);
+
+  const std::vector<CullBox>& boxes_;
+  const bool keep_order_;
+  CullIndex* const index_;
+  std::vector<uint32_t>* const order_;
+  const int n_;
+  Stage stage_ = kScan;
+  int next_ = 0;  // the chunked stage's next item
+  // kScan: finite items, the bounds of their min corners, sizes (sampled past kMaxSizeSamples).
+  std::vector<char> finite_;
+  bool any_ = false;
+  float ox_ = 0, oy_ = 0, ex_ = 0, ey_ = 0;
+  int sample_every_ = 1;
+  int finite_count_ = 0;
+  std::vector<float> sizes_;
+  // kThresholds: the base grid and the bucketed size limit.
+  double cell_ = 1;
+  int nx_ = 1, ny_ = 1;
+  float limit_ = 0;
+  int reach_ = 0;
+  std::vector<char> large_;  // kSplitLarge, where the order is kept: not bucketed
+  // kCluster (keep_order_): small items by the cell of their min corner, and clusters of overlapping ones.
+  std::vector<int> key_, cell_start_, cell_items_, parent_;
+  std::vector<CullBox> cluster_;
+  // kLevels..kScatter: each item's bucket (-1: leading) and level.
+  std::vector<int> bucket_, item_level_;
+  int num_levels_ = 1;
+  int first_bucketed_ = 0;
+  std::vector<int> level_offset_, start_;
+};
 
 // The runs of instances to draw for the world rectangle [x0, x1] x [y0, y1]
 // seen at `scale` (px per world unit), in buffer order, at most kMaxCullRuns.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace ckptview::render {
@@ -165,6 +166,62 @@ TEST(GraphCullTest, RunsAreCappedAndDegenerateInputIsSafe) {
     if (order[k] != 3) {
       EXPECT_TRUE(drawn2[k]) << order[k];  // non-finite ones always drawn
     }
+}
+
+bool SameIndex(const CullIndex& a, const CullIndex& b) {
+  if (a.enabled != b.enabled || a.total != b.total || a.leading != b.leading || a.origin_x != b.origin_x ||
+      a.origin_y != b.origin_y || a.corner_x != b.corner_x || a.corner_y != b.corner_y ||
+      a.margin_px != b.margin_px || a.levels.size() != b.levels.size())
+    return false;
+  for (size_t l = 0; l < a.levels.size(); ++l) {
+    const CullLevel &x = a.levels[l], &y = b.levels[l];
+    if (x.cell != y.cell || x.nx != y.nx || x.ny != y.ny || x.extent_x != y.extent_x || x.extent_y != y.extent_y ||
+        x.starts != y.starts)
+      return false;
+  }
+  return true;
+}
+
+// Built in steps of a few items (as a prefetch spreads it over frames), an
+// index is the one built in one call, in many calls; so are the cases that
+// end early (nothing finite; boxes whose order forbids culling).
+TEST(GraphCullTest, BuiltInStepsIsBuiltInOneCall) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> pos(-50000, 50000), size(1, 80), lng(100, 3000);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<CullBox> many;  // past the sizes sampled for the thresholds
+  for (int i = 0; i < 100000; ++i) many.push_back(Box(pos(rng), pos(rng), size(rng), size(rng)));
+  for (int i = 0; i < 500; ++i) many.push_back(Box(pos(rng), pos(rng), lng(rng), size(rng)));
+  const std::vector<CullBox> overlapping = {Box(0, 0, 10, 10), Box(5, 5, 10, 10), Box(100, 100, 5, 5)};
+  const std::vector<CullBox> conflict = {Box(0, 0, 10, 10), Box(200, 0, 10, 10), Box(-500, -500, 2000, 2000)};
+  const std::vector<CullBox> none_finite = {{nan, 0, 1, 1}, {0, nan, 1, 1}};
+  for (const std::vector<CullBox>* boxes : {&std::as_const(many), &overlapping, &conflict, &none_finite}) {
+    for (bool keep_order : {false, true}) {
+      SCOPED_TRACE(testing::Message() << boxes->size() << " boxes, keep_order " << keep_order);
+      CullIndex whole, stepped;
+      std::vector<uint32_t> whole_order, stepped_order;
+      BuildCullIndex(*boxes, keep_order, 3, &whole, &whole_order);
+      CullIndexBuild build(*boxes, keep_order, 3, &stepped, &stepped_order);
+      const size_t work = std::max<size_t>(1, boxes->size() / 100);
+      size_t calls = 1;
+      while (!build.Continue(work)) ++calls;
+      EXPECT_TRUE(SameIndex(whole, stepped));
+      EXPECT_EQ(whole_order, stepped_order);
+      if (boxes == &many) {
+        EXPECT_GE(calls, 100u);  // each pass over the items takes 100 calls
+      }
+    }
+  }
+  // The sampled thresholds still cull: a view of 1% of the area draws few.
+  CullIndex index;
+  std::vector<uint32_t> order;
+  BuildCullIndex(many, false, 3, &index, &order);
+  ASSERT_TRUE(index.enabled);
+  std::vector<CullRun> runs;
+  VisibleRuns(index, 0, 0, 10000, 10000, 1, &runs);
+  int64_t drawn = 0;
+  for (const CullRun& r : runs) drawn += r.count;
+  EXPECT_LT(drawn, index.total / 20);
 }
 
 }  // namespace
