@@ -216,6 +216,7 @@ Status GlGraphRenderer::Init() {
     glGenBuffers(1, &quad_indices_);
   }
   SetUpAttributes();
+  if (options_.expand_instances) MakeVertexIds();
   const GLenum error = glGetError();
   if (error != GL_NO_ERROR) {
     char hex[16];
@@ -263,6 +264,36 @@ void GlGraphRenderer::SetUpAttributes() {
   }
   glBindVertexArray(0);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+// expand_instances: a_vertex for every vertex of kItemsPerDraw quads (0..3
+// each) and triangles (0..2), and the quads' indices, made once: each draw
+// points the attributes at its first item (DrawBatch).
+void GlGraphRenderer::MakeVertexIds() {
+  std::vector<float> quad_ids(kItemsPerDraw * 4), triangle_ids(kItemsPerDraw * 3);
+  std::vector<uint16_t> indices(kItemsPerDraw * 6);
+  static_assert(kItemsPerDraw * 4 <= 65536, "quad indices are 16-bit");
+  for (int q = 0; q < kItemsPerDraw; ++q) {
+    for (int v = 0; v < 4; ++v) quad_ids[q * 4 + v] = static_cast<float>(v);
+    for (int v = 0; v < 3; ++v) triangle_ids[q * 3 + v] = static_cast<float>(v);
+    // The strip 0 1 2 3 as two triangles.
+    const uint16_t base = static_cast<uint16_t>(q * 4);
+    const uint16_t tri[6] = {base, uint16_t(base + 1), uint16_t(base + 2), uint16_t(base + 2), uint16_t(base + 1),
+                             uint16_t(base + 3)};
+    std::copy(tri, tri + 6, &indices[q * 6]);
+  }
+  glBindBuffer(GL_ARRAY_BUFFER, quad_ids_);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(quad_ids.size() * sizeof(float)), quad_ids.data(),
+               GL_STATIC_DRAW);
+  glBindBuffer(GL_ARRAY_BUFFER, triangle_ids_);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(triangle_ids.size() * sizeof(float)), triangle_ids.data(),
+               GL_STATIC_DRAW);
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
+  // An element buffer can only be filled while some VAO holds it.
+  glBindVertexArray(rects_.vao[0]);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(indices.size() * sizeof(uint16_t)), indices.data(),
+               GL_STATIC_DRAW);
+  glBindVertexArray(0);
 }
 
 GlGraphRenderer::~GlGraphRenderer() {
@@ -323,41 +354,6 @@ void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>&
   if (level == 0) batch->level0_bytes = upload_bytes_.size();
 }
 
-// expand_instances: the a_vertex values and quad indices for up to `quads`
-// quads and `triangles` triangles (grown by half again at least, never
-// shrunk: a view growing by expands remakes them a few times, not each time).
-void GlGraphRenderer::GrowVertexIds(size_t quads, size_t triangles) {
-  if (quads > quad_capacity_) {
-    quads = std::max(quads, quad_capacity_ + quad_capacity_ / 2);
-    std::vector<float> ids(quads * 4);
-    std::vector<uint32_t> indices(quads * 6);
-    for (size_t q = 0; q < quads; ++q) {
-      for (int v = 0; v < 4; ++v) ids[q * 4 + v] = static_cast<float>(v);
-      // The strip 0 1 2 3 as two triangles.
-      const uint32_t base = static_cast<uint32_t>(q * 4);
-      const uint32_t tri[6] = {base, base + 1, base + 2, base + 2, base + 1, base + 3};
-      std::copy(tri, tri + 6, &indices[q * 6]);
-    }
-    glBindBuffer(GL_ARRAY_BUFFER, quad_ids_);
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(ids.size() * sizeof(float)), ids.data(), GL_STATIC_DRAW);
-    // An element buffer can only be (re)filled while some VAO holds it.
-    glBindVertexArray(rects_.vao[0]);
-    glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(indices.size() * sizeof(uint32_t)),
-                 indices.data(), GL_STATIC_DRAW);
-    glBindVertexArray(0);
-    quad_capacity_ = quads;
-  }
-  if (triangles > triangle_capacity_) {
-    triangles = std::max(triangles, triangle_capacity_ + triangle_capacity_ / 2);
-    std::vector<float> ids(triangles * 3);
-    for (size_t t = 0; t < triangles; ++t)
-      for (int v = 0; v < 3; ++v) ids[t * 3 + v] = static_cast<float>(v);
-    glBindBuffer(GL_ARRAY_BUFFER, triangle_ids_);
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(ids.size() * sizeof(float)), ids.data(), GL_STATIC_DRAW);
-    triangle_capacity_ = triangles;
-  }
-}
-
 void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
   UploadLevel(&rects_, 0, scene.rects, 4);
   UploadLevel(&segments_, 0, scene.segments, 4);
@@ -372,7 +368,7 @@ void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
 // them took three quarters of an upload's time.
 void GlGraphRenderer::SceneUploaded() {
   for (int level = 0; level < kLodLevels; ++level) level_parts_[level] = level == 0 ? kLodAll : 0;
-  FinishUpload();
+  glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
 // Level 0 of each kind in turn, in steps: its items' boxes, the culling
@@ -520,20 +516,8 @@ void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t
     ++counters_.lod_edge_uploads;
   }
   level_parts_[level] |= parts;
-  FinishUpload();
-  ++counters_.lod_uploads;
-}
-
-void GlGraphRenderer::FinishUpload() {
-  if (options_.expand_instances) {
-    size_t quads = 0;
-    for (const Batch* b : {&rects_, &segments_, &glyphs_, &edge_cells_})
-      for (int n : b->instances) quads = std::max(quads, static_cast<size_t>(n));
-    size_t triangles = 0;
-    for (int n : arrows_.instances) triangles = std::max(triangles, static_cast<size_t>(n));
-    GrowVertexIds(quads, triangles);
-  }
   glBindBuffer(GL_ARRAY_BUFFER, 0);
+  ++counters_.lod_uploads;
 }
 
 void GlGraphRenderer::UploadAtlas(const app::FontAtlas& atlas) {
@@ -570,21 +554,28 @@ void GlGraphRenderer::DrawBatch(const Batch& shader, const Batch& batch, int lev
   glUniform2f(shader.viewport_uniform, static_cast<float>(width), static_cast<float>(height));
   glUniform3f(shader.camera_uniform, v.center_x, v.center_y, v.scale);
   glBindVertexArray(batch.vao[level]);
-  if (!options_.expand_instances && mode != GL_POINTS) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
+  if (mode != GL_POINTS) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
+  const size_t stride = LayoutStride(batch.layout);
   for (const CullRun& run : runs_) {
     if (mode == GL_POINTS) {
       glDrawArrays(GL_POINTS, run.first, run.count);  // one vertex per item, in both modes
+      ++counters_.last_draw_calls;
     } else if (!options_.expand_instances) {
       // Re-pointed at the run's first instance (also back to 0: the VAO keeps the last run's offset).
-      InstanceAttributes(batch.layout, static_cast<size_t>(run.first) * LayoutStride(batch.layout), 1);
+      InstanceAttributes(batch.layout, static_cast<size_t>(run.first) * stride, 1);
       glDrawArraysInstanced(mode, 0, vertices, run.count);
-    } else if (vertices == 3) {
-      glDrawArrays(GL_TRIANGLES, 3 * run.first, 3 * run.count);
+      ++counters_.last_draw_calls;
     } else {
-      glDrawElements(GL_TRIANGLES, 6 * run.count, GL_UNSIGNED_INT,
-                     reinterpret_cast<const void*>(static_cast<size_t>(run.first) * 6 * sizeof(uint32_t)));
+      // Per-vertex copies, at most kItemsPerDraw items a draw, each draw's
+      // attributes pointed at its first item (the vertex ids start at 0).
+      for (int first = run.first, end = run.first + run.count; first < end; first += kItemsPerDraw) {
+        const int count = std::min(kItemsPerDraw, end - first);
+        InstanceAttributes(batch.layout, static_cast<size_t>(first) * vertices * stride, 0);
+        if (vertices == 3) glDrawArrays(GL_TRIANGLES, 0, 3 * count);
+        else glDrawElements(GL_TRIANGLES, 6 * count, GL_UNSIGNED_SHORT, nullptr);
+        ++counters_.last_draw_calls;
+      }
     }
-    ++counters_.last_draw_calls;
     counters_.last_instances += run.count;
     *drawn += run.count;
   }

@@ -107,6 +107,10 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // Largest box (its longer side, in level tolerances: at most pixels
   // wherever the level is used) drawn as a point sprite.
   static constexpr float kDotMaxTolerances = 4.0f;
+  // expand_instances: items per draw call (16-bit quad indices). Its vertex
+  // ids and indices are made once for this many, never regrown: regrowing
+  // them for a bigger scene stalled a frame by ~40 ms in the page.
+  static constexpr int kItemsPerDraw = 1 << 14;
   const Counters& counters() const { return counters_; }
 
  private:
@@ -173,7 +177,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
                   size_t* spent, bool first);
   template <typename T>
   void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item, bool culled = true);
-  void GrowVertexIds(size_t quads, size_t triangles);
+  void MakeVertexIds();
   static Status InitBatch(Batch* batch, const ShaderPair& shaders);
   void SetUpAttributes();
   void UploadScene(const app::GraphScene& scene);  // level 0; the others on demand
@@ -186,7 +190,6 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // them all).
   enum LodParts : uint8_t { kLodBoxes = 1, kLodEdges = 2, kLodAll = 3 };
   void UploadLod(const app::GraphScene& scene, int level, uint8_t parts, bool culled);
-  void FinishUpload();
   void UploadAtlas(const app::FontAtlas& atlas);
   // Draws `batch`'s instances of `level` with `shader`'s program (the edge
   // cells use the boxes' program).
@@ -204,10 +207,9 @@ class GlGraphRenderer final : public app::GraphRenderer {
   unsigned atlas_texture_ = 0;
   GlGraphRendererOptions options_;
   unsigned vertex_ids_ = 0;  // per-vertex 0, 1, 2, 3 (the shaders' a_vertex)
-  // expand_instances: a_vertex for every vertex (0..3 per quad, 0..2 per
-  // triangle), the quads' index buffer, and how many items they cover.
+  // expand_instances: a_vertex for every vertex of kItemsPerDraw items
+  // (0..3 per quad, 0..2 per triangle) and the quads' index buffer.
   unsigned quad_ids_ = 0, triangle_ids_ = 0, quad_indices_ = 0;
-  size_t quad_capacity_ = 0, triangle_capacity_ = 0;
   std::vector<unsigned char> upload_bytes_;  // UploadLevel scratch
   std::vector<CullBox> cull_boxes_;  // upload scratch
   std::vector<uint32_t> cull_order_;

@@ -685,6 +685,38 @@ TEST(GlGraphRendererTest, ExpandedInstancesDrawTheSamePixels) {
   EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
 }
 
+// Per-vertex copies draw at most kItemsPerDraw items a call: longer runs
+// are split (the vertex ids are made once, for that many) and draw what
+// instancing draws.
+TEST(GlGraphRendererTest, ExpandedRunsLongerThanOneDrawAreSplit) {
+  CKPT_REQUIRE_GL();
+  auto instanced = NewRenderer();
+  GlGraphRendererOptions options;
+  options.expand_instances = true;
+  auto expanded = NewRenderer(options);
+  ASSERT_TRUE(instanced && expanded);
+  GraphScene scene;
+  scene.version = 1;
+  // A grid of short edges and arrowheads across the view, 2.5 draws' worth.
+  const int n = GlGraphRenderer::kItemsPerDraw * 5 / 2;
+  const int columns = 250;
+  for (int i = 0; i < n; ++i) {
+    const float x = -100 + 0.8f * (i % columns), y = -75 + 0.8f * (i / columns) * 150 / (0.8f * n / columns);
+    const uint32_t color = 0xFF000000u | (i * 2654435761u & 0xFFFFFFu);
+    scene.segments.push_back({x, y, x + 3, y + 1, color, 1});
+    scene.arrows.push_back({x, y, 1, 0, 2, color});
+  }
+  const OffscreenGl* gl = OffscreenGl::Get();
+  instanced->Draw(scene, FullViewport());
+  const std::vector<uint32_t> want = gl->All();
+  expanded->Draw(scene, FullViewport());
+  EXPECT_EQ(expanded->counters().last_instances, instanced->counters().last_instances);
+  EXPECT_GE(expanded->counters().last_segments, n * 9 / 10);
+  EXPECT_GT(expanded->counters().last_draw_calls, instanced->counters().last_draw_calls + 2);
+  EXPECT_EQ(gl->All(), want);
+  EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+}
+
 TEST(GlGraphRendererTest, DegenerateInputDrawsNothingAndDoesNotCrash) {
   CKPT_REQUIRE_GL();
   auto renderer = NewRenderer();
