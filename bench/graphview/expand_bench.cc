@@ -23,7 +23,8 @@
 // (ImGui + layout work + graph + glFinish; swap excluded) during the
 // expands, the worst frame of each expand, the time from the click to the
 // new layout on screen, and of each frame the renderer's part (uploads
-// included); and the floor frames.
+// included); and the floor frames, and the 3 frames after each landing
+// (the new view's own cost, to tell from the relayout's).
 #include "render/gl.h"
 
 #include <algorithm>
@@ -101,6 +102,7 @@ struct Viewer {
   std::vector<double> frames, worst_per_expand, latency;
   std::vector<double> graph_draws;  // of each frame in `frames`: the renderer's part
   std::vector<double> floor;        // the frame before each click
+  std::vector<double> after;        // the frames after each new layout was drawn
 };
 
 class Bench {
@@ -154,6 +156,11 @@ class Bench {
     }
     v.latency.push_back(MsSince(t0));
     v.worst_per_expand.push_back(worst);
+    DrawAfter(v);
+  }
+
+  void DrawAfter(Viewer& v) {
+    for (int i = 0; i < 3; ++i) v.after.push_back(Frame(v));
   }
 
   // The baseline: the whole relayout inside one frame (FinishLayout, with no
@@ -169,6 +176,7 @@ class Bench {
     v.graph_draws.push_back(v.renderer->draw_ms);
     v.latency.push_back(MsSince(t0));
     v.worst_per_expand.push_back(ms);
+    DrawAfter(v);
   }
 
  private:
@@ -177,9 +185,11 @@ class Bench {
 
 void Print(const char* name, const Viewer& v) {
   const Stats f = Summarise(v.frames), w = Summarise(v.worst_per_expand), l = Summarise(v.latency),
-              g = Summarise(v.graph_draws), b = Summarise(v.floor);
-  std::printf("%-8s %7zu  %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f   %7.2f %7.2f\n", name,
-              f.n, f.p50, f.p95, f.max, w.p50, w.p95, w.max, l.p50, l.p95, l.max, g.p50, g.max, b.p50, b.max);
+              g = Summarise(v.graph_draws), b = Summarise(v.floor), a = Summarise(v.after);
+  std::printf("%-8s %7zu  %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f   %7.2f %7.2f   %7.2f %7.2f   %7.2f "
+              "%7.2f\n",
+              name, f.n, f.p50, f.p95, f.max, w.p50, w.p95, w.max, l.p50, l.p95, l.max, g.p50, g.max, b.p50, b.max, a.p50,
+              a.max);
 }
 
 int Run(const Options& o) {
@@ -232,9 +242,9 @@ int Run(const Options& o) {
               sliced.view->level().layout.nodes.size(), scene.rects.size(), scene.segments.size(), scene.glyphs.size());
   std::printf("window %dx%d; ms; frame = ImGui + relayout work + graph + glFinish (swap excluded)\n", o.width,
               o.height);
-  std::printf("%-8s %7s  %7s %7s %7s   %7s %7s %7s   %7s %7s %7s   %7s %7s   %7s %7s\n", "mode", "frames", "frame50",
-              "frame95", "max", "worst50", "worst95", "max", "land50", "land95", "max", "graph50", "max", "floor50",
-              "max");
+  std::printf("%-8s %7s  %7s %7s %7s   %7s %7s %7s   %7s %7s %7s   %7s %7s   %7s %7s   %7s %7s\n", "mode", "frames",
+              "frame50", "frame95", "max", "worst50", "worst95", "max", "land50", "land95", "max", "graph50", "max",
+              "floor50", "max", "after50", "max");
   Print("sliced", sliced);
   Print("one go", one_go);
 

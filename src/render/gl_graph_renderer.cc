@@ -166,8 +166,6 @@ Status GlGraphRenderer::InitBatch(Batch* batch, const ShaderPair& shaders) {
   batch->viewport_uniform = batch->program.Uniform("u_viewport");
   batch->camera_uniform = batch->program.Uniform("u_camera");
   glGenVertexArrays(kLodLevels, batch->vao);
-  glGenBuffers(kLodLevels, batch->buffer);
-  glGenBuffers(1, &batch->spare_buffer);
   return Status::Ok();
 }
 
@@ -199,11 +197,7 @@ Status GlGraphRenderer::Init() {
   }
   if (!errors.empty()) return Status::Error(errors);
   glGenVertexArrays(kLodLevels, edge_cells_.vao);
-  glGenBuffers(kLodLevels, edge_cells_.buffer);
-  if (options_.dots) {
-    glGenVertexArrays(kLodLevels, cell_dots_.vao);
-    glGenBuffers(kLodLevels, cell_dots_.buffer);
-  }
+  if (options_.dots) glGenVertexArrays(kLodLevels, cell_dots_.vao);
   atlas_uniform_ = glyphs_.program.Uniform("u_atlas");
   distance_field_uniform_ = glyphs_.program.Uniform("u_distance_field");
   glGenTextures(1, &atlas_texture_);
@@ -226,14 +220,11 @@ Status GlGraphRenderer::Init() {
   return Status::Ok();
 }
 
-// Attribute layouts, fixed for the renderer's life: glBufferData replaces a
-// buffer's storage without touching the VAOs that point at it. Instanced
-// draws of a culled run re-point the instance attributes at its first
-// instance (GLES 3 / WebGL 2 have no base instance).
+// The per-vertex attribute (and element buffer) of every VAO. The instance
+// attributes are pointed at a page and item by each draw (DrawBatch).
 void GlGraphRenderer::SetUpAttributes() {
   const bool expand = options_.expand_instances;
-  const GLuint divisor = expand ? 0 : 1;
-  rects_.layout = edge_cells_.layout = kRectLayout;
+  rects_.layout = edge_cells_.layout = rect_dots_.layout = cell_dots_.layout = kRectLayout;
   segments_.layout = kSegmentLayout;
   arrows_.layout = kArrowLayout;
   glyphs_.layout = kGlyphLayout;
@@ -244,36 +235,20 @@ void GlGraphRenderer::SetUpAttributes() {
       VertexIdAttribute(!expand ? vertex_ids_ : triangles ? triangle_ids_ : quad_ids_);
       // The element array binding is VAO state.
       if (expand && !triangles) glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, quad_indices_);
-      // Glyphs have one level: labels are cut off by size as a whole.
-      if (b == &glyphs_ && level > 0) continue;
-      glBindBuffer(GL_ARRAY_BUFFER, b->buffer[level]);
-      InstanceAttributes(b->layout, 0, divisor);
-    }
-  }
-  // Point sprites: one vertex per box, the attributes per vertex (plain
-  // draws in both modes). Level 0 has none.
-  rect_dots_.layout = cell_dots_.layout = kRectLayout;
-  if (options_.dots) {
-    for (Batch* b : {&rect_dots_, &cell_dots_}) {
-      for (int level = 1; level < kLodLevels; ++level) {
-        glBindVertexArray(b->vao[level]);
-        glBindBuffer(GL_ARRAY_BUFFER, b->buffer[level]);
-        InstanceAttributes(b->layout, 0, 0);
-      }
     }
   }
   glBindVertexArray(0);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
-// expand_instances: a_vertex for every vertex of kItemsPerDraw quads (0..3
+// expand_instances: a_vertex for every vertex of kPageItems quads (0..3
 // each) and triangles (0..2), and the quads' indices, made once: each draw
 // points the attributes at its first item (DrawBatch).
 void GlGraphRenderer::MakeVertexIds() {
-  std::vector<float> quad_ids(kItemsPerDraw * 4), triangle_ids(kItemsPerDraw * 3);
-  std::vector<uint16_t> indices(kItemsPerDraw * 6);
-  static_assert(kItemsPerDraw * 4 <= 65536, "quad indices are 16-bit");
-  for (int q = 0; q < kItemsPerDraw; ++q) {
+  std::vector<float> quad_ids(kPageItems * 4), triangle_ids(kPageItems * 3);
+  std::vector<uint16_t> indices(kPageItems * 6);
+  static_assert(kPageItems * 4 <= 65536, "quad indices are 16-bit");
+  for (int q = 0; q < kPageItems; ++q) {
     for (int v = 0; v < 4; ++v) quad_ids[q * 4 + v] = static_cast<float>(v);
     for (int v = 0; v < 3; ++v) triangle_ids[q * 3 + v] = static_cast<float>(v);
     // The strip 0 1 2 3 as two triangles.
@@ -299,8 +274,8 @@ void GlGraphRenderer::MakeVertexIds() {
 GlGraphRenderer::~GlGraphRenderer() {
   for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_, &rect_dots_, &cell_dots_}) {
     glDeleteVertexArrays(kLodLevels, b->vao);  // zero names are ignored
-    glDeleteBuffers(kLodLevels, b->buffer);
-    glDeleteBuffers(1, &b->spare_buffer);
+    for (Pages& pages : b->pages) ResizePages(&pages, 0);
+    ResizePages(&b->spare_pages, 0);
   }
   if (atlas_texture_) glDeleteTextures(1, &atlas_texture_);
   for (GLuint b : {vertex_ids_, quad_ids_, triangle_ids_, quad_indices_})
@@ -348,10 +323,49 @@ void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>&
       KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
   IndexLevel(items, keep_order, &batch->cull[level], &cull_order_, culled);
   CopyItems(items, cull_order_, 0, items.size(), vertices_per_item, &upload_bytes_);
-  glBindBuffer(GL_ARRAY_BUFFER, batch->buffer[level]);
-  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(upload_bytes_.size()),
-               upload_bytes_.empty() ? nullptr : upload_bytes_.data(), GL_STATIC_DRAW);
-  if (level == 0) batch->level0_bytes = upload_bytes_.size();
+  const size_t page_bytes = kPageItems * sizeof(T) * (options_.expand_instances ? vertices_per_item : 1);
+  Pages& pages = batch->pages[level];
+  ResizePages(&pages, PagesFor(items.size()));
+  for (size_t k = 0; k < pages.buffers.size(); ++k) {
+    pages.bytes[k] = std::min(page_bytes, upload_bytes_.size() - k * page_bytes);
+    glBindBuffer(GL_ARRAY_BUFFER, pages.buffers[k]);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(pages.bytes[k]), upload_bytes_.data() + k * page_bytes,
+                 GL_STATIC_DRAW);
+  }
+}
+
+size_t GlGraphRenderer::PagesFor(size_t items) { return (items + kPageItems - 1) / kPageItems; }
+
+void GlGraphRenderer::ResizePages(Pages* pages, size_t count) {
+  const size_t had = pages->buffers.size();
+  if (count < had) glDeleteBuffers(static_cast<GLsizei>(had - count), pages->buffers.data() + count);
+  pages->buffers.resize(count);
+  pages->bytes.resize(count);
+  if (count > had) glGenBuffers(static_cast<GLsizei>(count - had), pages->buffers.data() + had);
+  for (size_t k = had; k < count; ++k) pages->bytes[k] = 0;
+}
+
+// A piece of the prefetched scene, at `offset` in a spare page. A page is
+// allocated whole (a scene after it reuses it; only one with more pages
+// allocates again) and, when one piece fills it, with its data: a new
+// buffer filled later costs the GPU process a zero fill (WebGL), which for
+// a big view's edges in one buffer stalled a frame by ~35 ms in headless
+// Chromium.
+void GlGraphRenderer::WriteSparePage(Batch* b, size_t page, size_t offset, const std::vector<unsigned char>& bytes,
+                                     size_t page_bytes) {
+  Pages& pages = b->spare_pages;
+  if (page >= pages.buffers.size()) ResizePages(&pages, page + 1);
+  glBindBuffer(GL_ARRAY_BUFFER, pages.buffers[page]);
+  if (pages.bytes[page] < page_bytes) {
+    pages.bytes[page] = page_bytes;
+    ++counters_.spare_allocations;
+    if (offset == 0 && bytes.size() == page_bytes) {
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(page_bytes), bytes.data(), GL_STATIC_DRAW);
+      return;
+    }
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(page_bytes), nullptr, GL_STATIC_DRAW);
+  }
+  glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(offset), static_cast<GLsizeiptr>(bytes.size()), bytes.data());
 }
 
 void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
@@ -408,28 +422,17 @@ bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_i
     }
     if (!b->spare_cull.enabled) s.order.clear();
     b->spare_instances = static_cast<int>(items.size());
-    // A new buffer costs the GPU process an allocation and, in WebGL, a
-    // zero fill: ~35 ms for a big view's edges (70 MB of per-vertex copies)
-    // in headless Chromium, stalling the frame that next waits for it. So
-    // the spare buffer is kept while it is big enough and not mostly
-    // empty, and grown with room for a few expands.
-    const size_t need = items.size() * item_bytes;
-    if (need > b->spare_bytes || need < b->spare_bytes / 2) {
-      b->spare_bytes = need + need / 4;
-      glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(b->spare_bytes), nullptr, GL_STATIC_DRAW);
-      ++counters_.spare_allocations;
-    }
+    ResizePages(&b->spare_pages, std::min(b->spare_pages.buffers.size(), PagesFor(items.size())));
     s.step = Stream::kCopy;
     s.done = 0;
     return true;
   }
-  const size_t end = std::min(items.size(), s.done + room);
+  // Within one page.
+  const size_t page = s.done / kPageItems;
+  const size_t end = std::min({items.size(), s.done + room, (page + 1) * kPageItems});
   if (end > s.done) {
     CopyItems(items, s.order, s.done, end, vertices_per_item, &s.bytes);
-    glBindBuffer(GL_ARRAY_BUFFER, b->spare_buffer);
-    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(s.done * item_bytes), static_cast<GLsizeiptr>(s.bytes.size()),
-                    s.bytes.data());
+    WriteSparePage(b, page, (s.done - page * kPageItems) * item_bytes, s.bytes, kPageItems * item_bytes);
     *spent += s.bytes.size();
   }
   s.done = end;
@@ -467,19 +470,13 @@ bool GlGraphRenderer::Prefetch(const app::GraphScene& next) {
   return stream_.complete;
 }
 
-// The prefetched buffers become level 0.
+// The prefetched pages become level 0 (each draw points the VAO at its page).
 void GlGraphRenderer::SwapInPrefetched() {
-  const GLuint divisor = options_.expand_instances ? 0 : 1;
   for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_}) {
-    std::swap(b->buffer[0], b->spare_buffer);
-    std::swap(b->level0_bytes, b->spare_bytes);
+    std::swap(b->pages[0], b->spare_pages);
     std::swap(b->cull[0], b->spare_cull);
     b->instances[0] = b->spare_instances;
-    glBindVertexArray(b->vao[0]);  // its instance attributes read the new buffer
-    glBindBuffer(GL_ARRAY_BUFFER, b->buffer[0]);
-    InstanceAttributes(b->layout, 0, divisor);
   }
-  glBindVertexArray(0);
   stream_ = Stream();
   SceneUploaded();
   ++counters_.prefetch_swaps;
@@ -554,27 +551,24 @@ void GlGraphRenderer::DrawBatch(const Batch& shader, const Batch& batch, int lev
   glUniform2f(shader.viewport_uniform, static_cast<float>(width), static_cast<float>(height));
   glUniform3f(shader.camera_uniform, v.center_x, v.center_y, v.scale);
   glBindVertexArray(batch.vao[level]);
-  if (mode != GL_POINTS) glBindBuffer(GL_ARRAY_BUFFER, batch.buffer[level]);
-  const size_t stride = LayoutStride(batch.layout);
+  const Pages& pages = batch.pages[level];
+  // Points and per-vertex copies have their attributes per vertex, `copies` per item.
+  const bool per_vertex = options_.expand_instances || mode == GL_POINTS;
+  const size_t item_bytes = LayoutStride(batch.layout) * (per_vertex ? vertices : 1);
   for (const CullRun& run : runs_) {
-    if (mode == GL_POINTS) {
-      glDrawArrays(GL_POINTS, run.first, run.count);  // one vertex per item, in both modes
+    // A draw per page the run crosses, its attributes pointed at its first
+    // item there (GLES 3 / WebGL 2 have no base instance or vertex).
+    for (int first = run.first, end = run.first + run.count; first < end;) {
+      const int page = first / kPageItems;
+      const int count = std::min(end, (page + 1) * kPageItems) - first;
+      glBindBuffer(GL_ARRAY_BUFFER, pages.buffers[page]);
+      InstanceAttributes(batch.layout, static_cast<size_t>(first - page * kPageItems) * item_bytes, per_vertex ? 0 : 1);
+      if (mode == GL_POINTS) glDrawArrays(GL_POINTS, 0, count);
+      else if (!per_vertex) glDrawArraysInstanced(mode, 0, vertices, count);
+      else if (vertices == 3) glDrawArrays(GL_TRIANGLES, 0, 3 * count);
+      else glDrawElements(GL_TRIANGLES, 6 * count, GL_UNSIGNED_SHORT, nullptr);
       ++counters_.last_draw_calls;
-    } else if (!options_.expand_instances) {
-      // Re-pointed at the run's first instance (also back to 0: the VAO keeps the last run's offset).
-      InstanceAttributes(batch.layout, static_cast<size_t>(run.first) * stride, 1);
-      glDrawArraysInstanced(mode, 0, vertices, run.count);
-      ++counters_.last_draw_calls;
-    } else {
-      // Per-vertex copies, at most kItemsPerDraw items a draw, each draw's
-      // attributes pointed at its first item (the vertex ids start at 0).
-      for (int first = run.first, end = run.first + run.count; first < end; first += kItemsPerDraw) {
-        const int count = std::min(kItemsPerDraw, end - first);
-        InstanceAttributes(batch.layout, static_cast<size_t>(first) * vertices * stride, 0);
-        if (vertices == 3) glDrawArrays(GL_TRIANGLES, 0, 3 * count);
-        else glDrawElements(GL_TRIANGLES, 6 * count, GL_UNSIGNED_SHORT, nullptr);
-        ++counters_.last_draw_calls;
-      }
+      first += count;
     }
     counters_.last_instances += run.count;
     *drawn += run.count;

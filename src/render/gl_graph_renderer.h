@@ -93,7 +93,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     uint64_t atlas_uploads = 0;
     uint64_t prefetch_calls = 0;  // Prefetch calls that copied something
     uint64_t prefetch_swaps = 0;  // Draws that swapped prefetched contents in (not in scene_uploads)
-    uint64_t spare_allocations = 0;  // spare buffers (re)allocated by Prefetch
+    uint64_t spare_allocations = 0;  // spare pages allocated by Prefetch
     uint64_t lod_edge_uploads = 0;  // of lod_uploads, those that made a level's edges
     int last_draw_calls = 0;        // draw calls in the last Draw
     int last_lod_level = 0;         // graph_lod.h level of the last Draw
@@ -107,26 +107,31 @@ class GlGraphRenderer final : public app::GraphRenderer {
   // Largest box (its longer side, in level tolerances: at most pixels
   // wherever the level is used) drawn as a point sprite.
   static constexpr float kDotMaxTolerances = 4.0f;
-  // expand_instances: items per draw call (16-bit quad indices). Its vertex
-  // ids and indices are made once for this many, never regrown: regrowing
-  // them for a bigger scene stalled a frame by ~40 ms in the page.
-  static constexpr int kItemsPerDraw = 1 << 14;
+  // Instances per GL buffer ("page") and so at most per draw call. With
+  // expand_instances, the vertex ids and 16-bit quad indices are made once
+  // for this many: regrowing them for a bigger scene stalled a frame by ~40
+  // ms in the page.
+  static constexpr int kPageItems = 1 << 14;
   const Counters& counters() const { return counters_; }
 
  private:
-  struct Batch {  // one primitive kind: its program, and a VAO and instance buffer per level
+  // A level's instances in GL buffers of kPageItems each (per-vertex copies
+  // included): a scene that grows needs new pages, not a new copy of all.
+  struct Pages {
+    std::vector<unsigned> buffers;  // GL names (GLuint); GL types stay out of this header
+    std::vector<size_t> bytes;      // each one's size
+  };
+  struct Batch {  // one primitive kind: its program, and a VAO and instance pages per level
     GlProgram program;
     int viewport_uniform = -1;
     int camera_uniform = -1;
-    unsigned vao[kLodLevels] = {};     // GL names (GLuint); GL types stay out of this header
-    unsigned buffer[kLodLevels] = {};
+    unsigned vao[kLodLevels] = {};
+    Pages pages[kLodLevels];
     int instances[kLodLevels] = {};
     CullIndex cull[kLodLevels];
     int layout = 0;  // Layout (gl_graph_renderer.cc): how the instance attributes are laid out
-    size_t level0_bytes = 0;  // buffer[0]'s size (it may hold fewer instances)
     // Level 0 of the scene being prefetched; swapped with level 0 when drawn.
-    unsigned spare_buffer = 0;
-    size_t spare_bytes = 0;
+    Pages spare_pages;
     CullIndex spare_cull;
     int spare_instances = 0;
   };
@@ -178,6 +183,11 @@ class GlGraphRenderer final : public app::GraphRenderer {
   template <typename T>
   void UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item, bool culled = true);
   void MakeVertexIds();
+  static size_t PagesFor(size_t items);
+  // Deletes pages past `count`, or adds empty ones.
+  static void ResizePages(Pages* pages, size_t count);
+  void WriteSparePage(Batch* b, size_t page, size_t offset, const std::vector<unsigned char>& bytes,
+                      size_t page_bytes);
   static Status InitBatch(Batch* batch, const ShaderPair& shaders);
   void SetUpAttributes();
   void UploadScene(const app::GraphScene& scene);  // level 0; the others on demand
@@ -207,7 +217,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   unsigned atlas_texture_ = 0;
   GlGraphRendererOptions options_;
   unsigned vertex_ids_ = 0;  // per-vertex 0, 1, 2, 3 (the shaders' a_vertex)
-  // expand_instances: a_vertex for every vertex of kItemsPerDraw items
+  // expand_instances: a_vertex for every vertex of kPageItems items
   // (0..3 per quad, 0..2 per triangle) and the quads' index buffer.
   unsigned quad_ids_ = 0, triangle_ids_ = 0, quad_indices_ = 0;
   std::vector<unsigned char> upload_bytes_;  // UploadLevel scratch

@@ -86,9 +86,11 @@ size_t CullIndexBuild::Step(size_t work) {
         oy_ = std::min(oy_, b.y0), ey_ = std::max(ey_, b.y0);
         if (finite_count_++ % sample_every_ == 0) sizes_.push_back(std::max(b.x1 - b.x0, b.y1 - b.y0));
       });
-    case kThresholds:
+    case kThresholds: {
+      const size_t sampled = sizes_.size();
       Thresholds();  // no finite item sampled: done, culling nothing
-      return sizes_.size() + 1;
+      return sampled + 1;
+    }
     case kSplitLarge:  // only where the order is kept: others put large items into coarser levels
       if (!keep_order_) {
         stage_ = kCluster;
@@ -131,9 +133,7 @@ size_t CullIndexBuild::Step(size_t work) {
         const int l = item_level_[i];
         const CullBox& b = ClusterBox(i);
         CullLevel& level = index_->levels[l];
-        const int cx = static_cast<int>(std::clamp((b.x0 - ox_) / cell_, 0.0, nx_ - 1.0));
-        const int cy = static_cast<int>(std::clamp((b.y0 - oy_) / cell_, 0.0, ny_ - 1.0));
-        bucket_[i] = level_offset_[l] + (cy >> l) * level.nx + (cx >> l);
+        bucket_[i] = level_offset_[l] + (CellY(b.y0) >> l) * level.nx + (CellX(b.x0) >> l);
         level.extent_x = std::max(level.extent_x, b.x1 - b.x0), level.extent_y = std::max(level.extent_y, b.y1 - b.y0);
       });
     case kCheckOrder:
@@ -186,13 +186,11 @@ void CullIndexBuild::Thresholds() {
 // (CSR, in original order), and clusters of overlapping ones, each bucketed
 // as one box. Otherwise every item is its own cluster.
 void CullIndexBuild::Cluster() {
-  auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox_) / cell_, 0.0, nx_ - 1.0)); };
-  auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy_) / cell_, 0.0, ny_ - 1.0)); };
   key_.assign(n_, -1);
   cell_start_.assign(nx_ * ny_ + 1, 0);
   for (int i = 0; i < n_; ++i) {
     if (large_[i]) continue;
-    key_[i] = cell_y(boxes_[i].y0) * nx_ + cell_x(boxes_[i].x0);
+    key_[i] = CellY(boxes_[i].y0) * nx_ + CellX(boxes_[i].x0);
     ++cell_start_[key_[i] + 1];
   }
   for (int k = 0; k < nx_ * ny_; ++k) cell_start_[k + 1] += cell_start_[k];
@@ -230,6 +228,10 @@ void CullIndexBuild::Cluster() {
   }
 }
 
+// The base grid's column and row of a point, clamped to the grid.
+int CullIndexBuild::CellX(double x) const { return static_cast<int>(std::clamp((x - ox_) / cell_, 0.0, nx_ - 1.0)); }
+int CullIndexBuild::CellY(double y) const { return static_cast<int>(std::clamp((y - oy_) / cell_, 0.0, ny_ - 1.0)); }
+
 const CullBox& CullIndexBuild::ClusterBox(int i) {
   return !keep_order_ || large_[i] ? boxes_[i] : cluster_[Find(parent_, i)];
 }
@@ -251,14 +253,12 @@ void CullIndexBuild::Grids() {
 // A large box after a bucketed small one it overlaps would move in front of
 // it: keep the original order (cull nothing) then, or past too many tests.
 bool CullIndexBuild::OrderKeptBySmallItems() {
-  auto cell_x = [&](double x) { return static_cast<int>(std::clamp((x - ox_) / cell_, 0.0, nx_ - 1.0)); };
-  auto cell_y = [&](double y) { return static_cast<int>(std::clamp((y - oy_) / cell_, 0.0, ny_ - 1.0)); };
   int64_t tests = 0;
   for (int l = first_bucketed_ + 1; l < n_; ++l) {
     if (!large_[l] || !finite_[l]) continue;
     const CullBox& L = boxes_[l];
-    for (int y = cell_y(L.y0 - limit_); y <= cell_y(L.y1); ++y)
-      for (int x = cell_x(L.x0 - limit_); x <= cell_x(L.x1); ++x)
+    for (int y = CellY(L.y0 - limit_); y <= CellY(L.y1); ++y)
+      for (int x = CellX(L.x0 - limit_); x <= CellX(L.x1); ++x)
         for (int k = cell_start_[y * nx_ + x]; k < cell_start_[y * nx_ + x + 1]; ++k) {
           const int s = cell_items_[k];
           if (s > l) break;  // cells list items in original order

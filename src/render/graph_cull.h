@@ -108,6 +108,8 @@ class CullIndexBuild {
   bool OrderKeptBySmallItems();
   void Offsets();
   const CullBox& ClusterBox(int i);
+  int CellX(double x) const;
+  int CellY(double y) const;
 
   const std::vector<CullBox>& boxes_;
   const bool keep_order_;

@@ -522,10 +522,11 @@ TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
   }
 }
 
-// A prefetch reuses the spare buffer (the scene drawn before last) while
-// it fits: allocating one costs a big view's frame tens of ms in WebGL.
-// What a reused buffer holds past the new scene is never drawn.
-TEST(GlGraphRendererTest, PrefetchReusesSpareBuffersThatFit) {
+// A prefetch reuses the spare pages (the scene drawn before last): only a
+// page it lacks or that is too small is allocated (allocating costs a big
+// view's frame tens of ms in WebGL). What a reused page holds past the new
+// scene is never drawn.
+TEST(GlGraphRendererTest, PrefetchReusesSparePages) {
   CKPT_REQUIRE_GL();
   const OffscreenGl* gl = OffscreenGl::Get();
   for (bool expand : {false, true}) {
@@ -534,12 +535,12 @@ TEST(GlGraphRendererTest, PrefetchReusesSpareBuffersThatFit) {
     options.expand_instances = expand;
     auto renderer = NewRenderer(options);
     ASSERT_TRUE(renderer);
-    // `boxes` boxes in a row from the left, and one edge.
+    // `boxes` boxes in rows from the top left, and one edge.
     auto scene_of = [](uint64_t content, int boxes) {
       GraphScene s;
       s.version = s.content = content;
-      for (int i = 0; i < boxes; ++i) s.rects.push_back(Rect(-90 + 12 * i, 0, 10, 10, kRed));
-      s.segments.push_back({-90, 40, 90, 40, kWhite, 2});
+      for (int i = 0; i < boxes; ++i) s.rects.push_back(Rect(-90 + 12 * (i % 16), -60 + 12 * (i / 16), 10, 10, kRed));
+      s.segments.push_back({-90, 60, 90, 60, kWhite, 2});
       return s;
     };
     GraphScene drawn = scene_of(1, 10);
@@ -550,21 +551,26 @@ TEST(GlGraphRendererTest, PrefetchReusesSpareBuffersThatFit) {
       drawn = std::move(next);
       renderer->Draw(drawn, FullViewport());
     };
+    auto matches_a_fresh_renderer = [&] {
+      const std::vector<uint32_t> swapped = gl->All();
+      auto fresh = NewRenderer(options);
+      fresh->Draw(drawn, FullViewport());
+      return swapped == gl->All();
+    };
     land(scene_of(2, 10));
-    EXPECT_EQ(renderer->counters().spare_allocations, 2u);  // a spare for the boxes and for the edges
-    land(scene_of(3, 12));  // into the first scene's buffers, of 10 boxes: too small
-    EXPECT_EQ(renderer->counters().spare_allocations, 3u);
-    land(scene_of(4, 11));  // into scene 2's, grown with room to spare
-    land(scene_of(5, 8));   // into scene 3's, with 4 boxes of it past the end
-    EXPECT_EQ(renderer->counters().spare_allocations, 3u);
-    EXPECT_EQ(renderer->counters().prefetch_swaps, 4u);
-    EXPECT_EQ(renderer->counters().last_rects, 8);
-    const std::vector<uint32_t> swapped = gl->All();
-    auto fresh = NewRenderer(options);
-    fresh->Draw(drawn, FullViewport());
-    EXPECT_EQ(swapped, gl->All());
-    land(scene_of(6, 2));  // less than half of scene 4's: reallocated smaller
+    EXPECT_EQ(renderer->counters().spare_allocations, 2u);  // a page for the boxes and one for the edges
+    land(scene_of(3, 12));  // into the first scene's pages, uploaded whole to their size: too small
     EXPECT_EQ(renderer->counters().spare_allocations, 4u);
+    land(scene_of(4, 11));  // into scene 2's (whole pages), and so on
+    land(scene_of(5, 8));   // into scene 3's, 4 boxes of it past the end
+    EXPECT_EQ(renderer->counters().spare_allocations, 4u);
+    EXPECT_EQ(renderer->counters().last_rects, 8);
+    EXPECT_TRUE(matches_a_fresh_renderer());
+    // More than a page of boxes: one more page (the first is reused).
+    land(scene_of(6, GlGraphRenderer::kPageItems + 50));
+    EXPECT_EQ(renderer->counters().spare_allocations, 5u);
+    EXPECT_TRUE(matches_a_fresh_renderer());
+    EXPECT_EQ(renderer->counters().prefetch_swaps, 5u);
   }
 }
 
@@ -685,36 +691,45 @@ TEST(GlGraphRendererTest, ExpandedInstancesDrawTheSamePixels) {
   EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
 }
 
-// Per-vertex copies draw at most kItemsPerDraw items a call: longer runs
-// are split (the vertex ids are made once, for that many) and draw what
-// instancing draws.
-TEST(GlGraphRendererTest, ExpandedRunsLongerThanOneDrawAreSplit) {
+// Instances are kept in pages of kPageItems, a draw per page: runs that
+// cross pages draw what they would in one (here: what three scenes of a
+// page or less each draw; one colour, so the order does not show).
+TEST(GlGraphRendererTest, RunsAcrossPagesDrawWhatOnePageWould) {
   CKPT_REQUIRE_GL();
-  auto instanced = NewRenderer();
-  GlGraphRendererOptions options;
-  options.expand_instances = true;
-  auto expanded = NewRenderer(options);
-  ASSERT_TRUE(instanced && expanded);
-  GraphScene scene;
-  scene.version = 1;
-  // A grid of short edges and arrowheads across the view, 2.5 draws' worth.
-  const int n = GlGraphRenderer::kItemsPerDraw * 5 / 2;
-  const int columns = 250;
-  for (int i = 0; i < n; ++i) {
-    const float x = -100 + 0.8f * (i % columns), y = -75 + 0.8f * (i / columns) * 150 / (0.8f * n / columns);
-    const uint32_t color = 0xFF000000u | (i * 2654435761u & 0xFFFFFFu);
-    scene.segments.push_back({x, y, x + 3, y + 1, color, 1});
-    scene.arrows.push_back({x, y, 1, 0, 2, color});
-  }
   const OffscreenGl* gl = OffscreenGl::Get();
-  instanced->Draw(scene, FullViewport());
-  const std::vector<uint32_t> want = gl->All();
-  expanded->Draw(scene, FullViewport());
-  EXPECT_EQ(expanded->counters().last_instances, instanced->counters().last_instances);
-  EXPECT_GE(expanded->counters().last_segments, n * 9 / 10);
-  EXPECT_GT(expanded->counters().last_draw_calls, instanced->counters().last_draw_calls + 2);
-  EXPECT_EQ(gl->All(), want);
-  EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+  // A grid of short edges and arrowheads across the view, 2.5 pages' worth.
+  const int n = GlGraphRenderer::kPageItems * 5 / 2, columns = 250, rows = n / columns;
+  GraphScene whole, thirds[3];
+  whole.version = 1;
+  for (int i = 0; i < n; ++i) {
+    const float x = -100 + 0.8f * (i % columns), y = -75 + 150.0f * (i / columns) / rows;
+    const app::SceneSegment s{x, y, x + 3, y + 1, kWhite, 1};
+    const app::SceneArrow a{x, y, 1, 0, 2, kWhite};
+    whole.segments.push_back(s), whole.arrows.push_back(a);
+    thirds[i * 3 / n].segments.push_back(s), thirds[i * 3 / n].arrows.push_back(a);
+  }
+  for (bool expand : {false, true}) {
+    SCOPED_TRACE(expand ? "per-vertex copies" : "instanced");
+    GlGraphRendererOptions options;
+    options.expand_instances = expand;
+    std::vector<uint32_t> want;
+    for (int k = 0; k < 3; ++k) {
+      GraphViewport v = FullViewport();
+      if (k > 0) v.background = 0;  // no clear: on top of the thirds before
+      NewRenderer(options)->Draw(thirds[k], v);
+    }
+    want = gl->All();
+    auto renderer = NewRenderer(options);
+    renderer->Draw(whole, FullViewport());
+    EXPECT_GE(renderer->counters().last_segments, n * 9 / 10);
+    EXPECT_GE(renderer->counters().last_draw_calls, 6);  // both kinds cross pages
+    const std::vector<uint32_t> got = gl->All();
+    int differ = 0;
+    for (size_t i = 0; i < got.size(); ++i) differ += Near(got[i], want[i], 2) ? 0 : 1;
+    EXPECT_EQ(differ, 0);
+    EXPECT_GT(CountNear(got, kWhite, 2), kWidth * kHeight / 4);
+    EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+  }
 }
 
 TEST(GlGraphRendererTest, DegenerateInputDrawsNothingAndDoesNotCrash) {
