@@ -387,7 +387,7 @@ void GlGraphRenderer::SceneUploaded() {
 
 // Level 0 of each kind in turn, in steps: its items' boxes, the culling
 // index over them (CullIndexBuild, as IndexLevel makes it in one go), then
-// copies into the batch's spare buffer in buffer order. A step visits at
+// copies into the batch's spare pages in buffer order. A step visits at
 // most the budget's worth of items (by their buffer bytes), at least one.
 template <typename T>
 bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_item, bool keep_order, Batch* b,
@@ -552,7 +552,8 @@ void GlGraphRenderer::DrawBatch(const Batch& shader, const Batch& batch, int lev
   glUniform3f(shader.camera_uniform, v.center_x, v.center_y, v.scale);
   glBindVertexArray(batch.vao[level]);
   const Pages& pages = batch.pages[level];
-  // Points and per-vertex copies have their attributes per vertex, `copies` per item.
+  // Points and per-vertex copies have their attributes per vertex (an item
+  // is `vertices` copies); instanced draws per instance.
   const bool per_vertex = options_.expand_instances || mode == GL_POINTS;
   const size_t item_bytes = LayoutStride(batch.layout) * (per_vertex ? vertices : 1);
   for (const CullRun& run : runs_) {

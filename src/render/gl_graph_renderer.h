@@ -1,20 +1,20 @@
 // GlGraphRenderer: the graph view's GL side. Draws a GraphScene
-// (src/app/graph_scene.h) with one instanced draw call per primitive kind —
+// (src/app/graph_scene.h) with instanced draw calls per primitive kind —
 // rounded boxes, edge segments, arrowheads, label glyphs — on OpenGL ES 3.0 /
 // WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
-// instance formats) when the scene changes — or beforehand, a piece per
-// frame, when the graph view prefetches its next scene (Prefetch), so that
-// an expand never stalls a frame on its upload — and reduced copies for far
-// zooms
-// (graph_lod.h; their boxes of a few pixels become point sprites,
-// graph_dot.vert) when a draw first needs one; each kind sorted into spatial buckets
-// (graph_cull.h): a frame is a handful of uniforms and a few draw calls per
-// kind over the buckets near the viewport, so its cost follows what is on
-// screen, not the scene's size. Shaders
-// shade in screen space: box borders and edge widths stay in screen pixels,
-// labels come from a signed distance field, and everything is antialiased.
+// instance formats), in pages of kPageItems, when the scene changes — or
+// beforehand, a piece per frame, when the graph view prefetches its next
+// scene (Prefetch), so that an expand never stalls a frame on its upload —
+// and reduced copies for far zooms (graph_lod.h; their boxes of a few pixels
+// become point sprites, graph_dot.vert) when a draw first needs one. Each
+// kind is sorted into spatial buckets (graph_cull.h): a frame is a handful
+// of uniforms and a few draw calls per kind over the buckets near the
+// viewport, so its cost follows what is on screen, not the scene's size.
+// Shaders shade in screen space: box borders and edge widths stay in screen
+// pixels, labels come from a signed distance field, and everything is
+// antialiased.
 //
 //   auto renderer = GlGraphRenderer::Create();   // with a current GL context
 //   if (!renderer.ok()) log(renderer.status().message());   // then draw nothing
@@ -55,10 +55,10 @@ struct GlGraphRendererOptions {
   bool dots = true;
   // Spatial culling (graph_cull.h): instances are bucketed at upload and a
   // frame draws only the buckets near the viewport. Off: every instance of
-  // a kind in the scene's order, one draw per kind (tests compare the two).
+  // a kind in the scene's order, a draw per page (tests compare the two).
   bool spatial_culling = true;
   // Prefetch copies a scene to the GPU at most this many bytes per call
-  // (indexing a kind for culling counts as its size), into spare buffers
+  // (indexing items for culling counts as their size), into spare pages
   // that the first Draw of that scene swaps in. 0: all in one call.
   size_t prefetch_bytes = 4 << 20;
 };
@@ -160,7 +160,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     std::unique_ptr<CullIndexBuild> index;
     std::vector<uint32_t> order;
     std::vector<unsigned char> bytes;  // a piece's
-    bool complete = false;  // all in the spare buffers
+    bool complete = false;  // all in the spare pages
   };
 
   explicit GlGraphRenderer(const GlGraphRendererOptions& options) : options_(options) {}

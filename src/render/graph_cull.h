@@ -7,8 +7,8 @@
 // row by row, and each keeps its [first, count) range in the instance
 // buffer. Large items (group frames, long edge pieces, anything not
 // finite) go to an "always drawn" range at the front, in their original
-// order (the threshold is the kind's 90th percentile size, within one to four
-// cells). Kinds without an order (edges, arrowheads, glyphs) put larger
+// order (the threshold is the kind's 90th percentile size, of a sample past
+// 65,536 items, within one to four cells). Kinds without an order (edges, arrowheads, glyphs) put larger
 // items into coarser grids instead (cells doubling per level, each item in
 // the first level whose threshold it fits), so that long edge pieces are
 // culled too. Per frame, the viewport's world rectangle, widened left and up by
