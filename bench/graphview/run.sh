@@ -9,6 +9,9 @@
 #   native   expand_bench: a 100k-op graph, from the readable start, and in a
 #            bigger view (after 160 expands: ~8,000 boxes, ~700k edge pieces)
 #   browser  browser_frames.mjs EXPANDS (NODES' graph, from its start)
+# And the search box's regular expressions over a 100k-op graph's names and
+# ops (search_bench: the lazy DFA against the NFA it replaced, std::regex and
+# a plain substring scan).
 #
 #   bench/graphview/run.sh      env: BUILD (default build/native), NODES, FRAMES, CKPT_JOBS
 set -euo pipefail
@@ -18,7 +21,7 @@ nodes=${NODES:-12000}
 frames=${FRAMES:-120}
 
 [ -f "$build/build.ninja" ] || cmake -S "$here" -B "$build" -G Ninja >/dev/null
-ninja -C "$build" -j "${CKPT_JOBS:-2}" frame_bench expand_bench
+ninja -C "$build" -j "${CKPT_JOBS:-2}" frame_bench expand_bench search_bench
 echo "== native: frame_bench under xvfb-run (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 xvfb-run -a -s "-screen 0 1600x1000x24" "$build/bench/graphview/frame_bench" --nodes "$nodes" --frames "$frames"
 
@@ -26,6 +29,9 @@ echo "== native: expand_bench under xvfb-run, from the readable start"
 xvfb-run -a -s "-screen 0 1600x1000x24" "$build/bench/graphview/expand_bench" --expands 60
 echo "== native: expand_bench in a bigger view"
 xvfb-run -a -s "-screen 0 1600x1000x24" "$build/bench/graphview/expand_bench" --from 160 --expands 200
+
+echo "== native: search_bench (the graph search's regular expressions over 100k names and ops)"
+"$build/bench/graphview/search_bench"
 
 echo "== browser: the page in headless Chromium"
 bash "$here/scripts/build_web.sh"

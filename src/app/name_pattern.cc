@@ -1,5 +1,6 @@
 #include "app/name_pattern.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <memory>
@@ -11,6 +12,12 @@ constexpr int kMaxStates = 20000;   // {n,m} copies its operand: keep patterns b
 constexpr int kMaxRepeat = 1000;
 constexpr int kMaxDepth = 200;      // nesting of groups (the parser recurses)
 constexpr int kInfinite = -1;
+// The prefilter's literal is capped: std::string_view::find may compare it
+// at every position, so a long one would make the scan O(text * literal).
+constexpr size_t kMaxLiteral = 16;
+// DFA cache budget besides NamePattern::kMaxDfaStates: states of a big NFA
+// hold long lists.
+constexpr size_t kMaxDfaBytes = 8u << 20;
 
 // Parse tree.
 struct Ast {
@@ -193,6 +200,35 @@ class Parser {
   size_t i_ = 0;
 };
 
+// Appends `a` to `seq` as a sequence of parts, splicing nested
+// concatenations (groups without '|') so that "(ab)c" reads as a, b, c.
+void Flatten(const Ast& a, std::vector<const Ast*>* seq) {
+  if (a.kind != Ast::Kind::kConcat) {
+    seq->push_back(&a);
+    return;
+  }
+  for (const auto& k : a.kids) Flatten(*k, seq);
+}
+
+// The longest run of single characters in the pattern's top-level sequence
+// (at most kMaxLiteral of it): every match contains it. "" if none.
+std::string RequiredLiteral(const Ast& root) {
+  std::vector<const Ast*> seq;
+  Flatten(root, &seq);
+  std::string best, run;
+  for (const Ast* a : seq) {
+    if (a->kind != Ast::Kind::kSet || a->set.count() != 1) {
+      run.clear();
+      continue;
+    }
+    int ch = 0;
+    while (!a->set[ch]) ++ch;
+    run += static_cast<char>(ch);
+    if (run.size() > best.size()) best = run;
+  }
+  return best.substr(0, std::min(best.size(), kMaxLiteral));
+}
+
 }  // namespace
 
 // Thompson construction: each fragment has a start state and a list of
@@ -321,54 +357,172 @@ Result<NamePattern> NamePattern::Compile(std::string_view pattern) {
   p.states_.push_back(match);
   c.Patch(frag.value(), static_cast<int>(p.states_.size()) - 1);
   p.start_ = frag.value().start;
+  p.literal_ = RequiredLiteral(*ast.value());
+  p.ComputeByteClasses();
   return p;
 }
 
-bool NamePattern::Search(std::string_view text) const {
-  const int n = static_cast<int>(states_.size());
-  if (static_cast<int>(mark_.size()) != n || stamp_ > (1 << 30)) mark_.assign(n, -1), stamp_ = 0;
+// Refines the partition of the 256 bytes by each set in turn: two bytes
+// stay in one class only if every set holds both or neither.
+void NamePattern::ComputeByteClasses() {
+  byte_class_.fill(0);
+  num_classes_ = 1;
+  for (const std::bitset<256>& set : sets_) {
+    std::array<int, 512> renumber;  // (old class, in set) -> new class
+    renumber.fill(-1);
+    int n = 0;
+    for (int b = 0; b < 256; ++b) {
+      int& to = renumber[byte_class_[b] * 2 + (set[b] ? 1 : 0)];
+      if (to < 0) to = n++;
+      byte_class_[b] = static_cast<uint8_t>(to);
+    }
+    num_classes_ = n;
+  }
+}
+
+// Starts a new state list: clears the marks in O(1) by moving the stamp.
+void NamePattern::NewList() const {
+  if (mark_.size() != states_.size() || stamp_ > (1 << 30)) mark_.assign(states_.size(), -1), stamp_ = 0;
+  ++stamp_;
+}
+
+// Adds to `list` the states reachable from s0 without reading a byte,
+// following splits, and ^ and $ where they hold (iteratively: no deep
+// recursion). Kept are kChar and kMatch states, and kEnd states whose $
+// does not hold here: the DFA does not know yet whether the text ends, so
+// it keeps them and checks them at the end (AcceptsAtEnd).
+void NamePattern::Close(int s0, bool at_begin, bool at_end, std::vector<int>* list) const {
+  stack_.assign(1, s0);
+  while (!stack_.empty()) {
+    const int s = stack_.back();
+    stack_.pop_back();
+    if (s < 0 || mark_[s] == stamp_) continue;
+    mark_[s] = stamp_;
+    const State& st = states_[s];
+    switch (st.kind) {
+      case State::Kind::kSplit:
+        stack_.push_back(st.out2);
+        stack_.push_back(st.out);
+        break;
+      case State::Kind::kBegin:
+        if (at_begin) stack_.push_back(st.out);
+        break;
+      case State::Kind::kEnd:
+        if (at_end) stack_.push_back(st.out);
+        else list->push_back(s);
+        break;
+      default:
+        list->push_back(s);
+    }
+  }
+}
+
+bool NamePattern::SearchNfa(std::string_view text) const {
   std::vector<int>& current = current_;
   std::vector<int>& next = next_;
   current.clear();
-  auto add = [&](std::vector<int>& list, int s0, size_t pos) {
-    // Follows splits and zero-width assertions (iteratively: no deep recursion).
-    stack_.assign(1, s0);
-    while (!stack_.empty()) {
-      const int s = stack_.back();
-      stack_.pop_back();
-      if (s < 0 || mark_[s] == stamp_) continue;
-      mark_[s] = stamp_;
-      const State& st = states_[s];
-      switch (st.kind) {
-        case State::Kind::kSplit:
-          stack_.push_back(st.out2);
-          stack_.push_back(st.out);
-          break;
-        case State::Kind::kBegin:
-          if (pos == 0) stack_.push_back(st.out);
-          break;
-        case State::Kind::kEnd:
-          if (pos == text.size()) stack_.push_back(st.out);
-          break;
-        default:
-          list.push_back(s);
-      }
-    }
-  };
-  ++stamp_;  // the list for position 0
+  NewList();  // the list for position 0
   for (size_t pos = 0; pos <= text.size(); ++pos) {
-    add(current, start_, pos);  // a match may start anywhere
+    Close(start_, pos == 0, pos == text.size(), &current);  // a match may start anywhere
     for (int s : current)
       if (states_[s].kind == State::Kind::kMatch) return true;
     if (pos == text.size()) break;
     next.clear();
-    ++stamp_;  // the list for position pos + 1
+    NewList();  // the list for position pos + 1
     const auto ch = static_cast<unsigned char>(text[pos]);
     for (int s : current)
-      if (states_[s].kind == State::Kind::kChar && sets_[states_[s].set][ch]) add(next, states_[s].out, pos + 1);
+      if (states_[s].kind == State::Kind::kChar && sets_[states_[s].set][ch])
+        Close(states_[s].out, false, pos + 1 == text.size(), &next);
     current.swap(next);
   }
   return false;
+}
+
+// The hot loop: one table lookup per byte once the DFA states it walks
+// through are cached.
+bool NamePattern::Search(std::string_view text) const {
+  if (!literal_.empty() && text.find(literal_) == std::string_view::npos) return false;
+  int s = dfa_.start;
+  if (s == kUnknown) s = StartState();
+  for (size_t i = 0; i < text.size() && s >= 0; ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    const int t = dfa_.next[s + byte_class_[ch]];
+    s = t != kUnknown ? t : AddTransition(s, ch);
+  }
+  if (s < 0) return s == kMatched;
+  return dfa_.states[s / num_classes_].accepts_at_end;
+}
+
+// The DFA state at position 0: the start's closure with ^ holding.
+int NamePattern::StartState() const {
+  current_.clear();
+  NewList();
+  Close(start_, true, false, &current_);
+  std::sort(current_.begin(), current_.end());
+  dfa_.start = Intern(current_, true);
+  return dfa_.start;
+}
+
+// Computes and caches the transition out of state row `from` on `ch`: the
+// states its kChar states reach, plus the start's closure (a match may
+// start at every position: the unanchored search). ^ no longer holds.
+int NamePattern::AddTransition(int from, unsigned char ch) const {
+  const std::vector<int>& nfa = dfa_.states[from / num_classes_].nfa;
+  next_.clear();
+  NewList();
+  for (int s : nfa)
+    if (states_[s].kind == State::Kind::kChar && sets_[states_[s].set][ch]) Close(states_[s].out, false, false, &next_);
+  Close(start_, false, false, &next_);
+  std::sort(next_.begin(), next_.end());
+  const int generation = dfa_.generation;
+  const int to = Intern(next_, false);
+  // If Intern dropped the cache, `from` is gone: keep only `to` (re-created).
+  if (generation == dfa_.generation) dfa_.next[from + byte_class_[ch]] = to;
+  return to;
+}
+
+// Whether a match ends at the end of the text in a state holding `nfa`:
+// the pending $ states now hold.
+bool NamePattern::AcceptsAtEnd(const std::vector<int>& nfa, bool at_begin) const {
+  end_list_.clear();
+  NewList();
+  for (int s : nfa)
+    if (states_[s].kind == State::Kind::kEnd) Close(states_[s].out, at_begin, true, &end_list_);
+  return std::any_of(end_list_.begin(), end_list_.end(),
+                     [&](int s) { return states_[s].kind == State::Kind::kMatch; });
+}
+
+// The row of the DFA state for a sorted NFA state list, added if new (the
+// cache is dropped first if full). A list holding the match state or
+// nothing at all needs no row: the search's answer is known.
+int NamePattern::Intern(const std::vector<int>& nfa, bool at_begin) const {
+  if (std::any_of(nfa.begin(), nfa.end(), [&](int s) { return states_[s].kind == State::Kind::kMatch; }))
+    return kMatched;
+  // Empty stays empty: every later list would be the start's closure
+  // without ^, which is contained in this one.
+  if (nfa.empty()) return kDead;
+  std::string key(1, at_begin ? '^' : '-');
+  key.append(reinterpret_cast<const char*>(nfa.data()), nfa.size() * sizeof(int));
+  if (auto it = dfa_.rows.find(key); it != dfa_.rows.end()) return it->second;
+
+  const size_t cost = sizeof(DfaState) + 2 * key.size() + num_classes_ * sizeof(int) + 64;  // 64: map node
+  if (static_cast<int>(dfa_.states.size()) >= kMaxDfaStates || dfa_.bytes + cost > kMaxDfaBytes) ClearDfa();
+  const int row = static_cast<int>(dfa_.next.size());
+  dfa_.states.push_back({nfa, at_begin, AcceptsAtEnd(nfa, at_begin)});
+  dfa_.next.resize(dfa_.next.size() + num_classes_, kUnknown);
+  dfa_.rows.emplace(std::move(key), row);
+  dfa_.bytes += cost;
+  return row;
+}
+
+// Drops every cached state, keeping the vectors' capacity.
+void NamePattern::ClearDfa() const {
+  dfa_.states.clear();
+  dfa_.next.clear();
+  dfa_.rows.clear();
+  dfa_.start = kUnknown;
+  dfa_.bytes = 0;
+  ++dfa_.generation;
 }
 
 }  // namespace ckptview::app
