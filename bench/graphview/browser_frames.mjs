@@ -207,7 +207,7 @@ try {
     if (!empty) {
       const c = JSON.parse(await page.evaluate(() => Module.ccall('ckpt_bench_graph_counters', 'string', [], [])));
       if (c) {
-        console.log(`  drew: level ${c.lod}, ${c.draw_calls} draw calls, ${c.instances} instances (${c.rects} boxes, ` +
+        console.log(`  drew: level ${c.lod}, ${c.draw_calls} draw calls, ${c.instances} instances (${c.fills} frame fills, ${c.rects} boxes, ` +
           `${c.segments} edge pieces, ${c.edge_cells} edge cells, ${c.arrows} arrows, ${c.glyphs} glyphs; ` +
           `${c.dots} of the boxes and cells as points)`);
       }

@@ -150,9 +150,10 @@ class Bench {
       const double h = std::min<double>(sy + hh, viewport.h) - std::max(sy - hh, 0.0);
       if (w > 0 && h > 0) box_px += w * h, ++on_screen;
     }
-    std::printf("%-34s   drawn: %lld rects, %lld segments, %lld edge cells, %lld arrows, %lld glyphs "
+    std::printf("%-34s   drawn: %lld frame fills, %lld rects, %lld segments, %lld edge cells, %lld arrows, %lld glyphs "
                 "(%lld rects and cells as points); %d rects on screen covering %.1f Mpx\n",
-                "", static_cast<long long>(c.last_rects), static_cast<long long>(c.last_segments),
+                "", static_cast<long long>(c.last_fills), static_cast<long long>(c.last_rects),
+                static_cast<long long>(c.last_segments),
                 static_cast<long long>(c.last_edge_cells), static_cast<long long>(c.last_arrows),
                 static_cast<long long>(c.last_glyphs), static_cast<long long>(c.last_dots), on_screen, box_px / 1e6);
     if (!screenshot.empty()) Frame(&pass, screenshot + "-" + Slug(name) + ".png");

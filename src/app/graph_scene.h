@@ -12,7 +12,7 @@
 namespace ckptview::app {
 
 // Colours are packed like ImGui's IM_COL32: 0xAABBGGRR.
-struct SceneRect {        // node box, collapsed group, expanded group frame, stub
+struct SceneRect {        // node box, collapsed group, stub; frame fill
   float x = 0, y = 0;     // centre
   float w = 0, h = 0;     // size
   uint32_t fill = 0;
@@ -57,6 +57,15 @@ struct GraphScene {
   // scene it was given to prefetch. 0: none (never matched).
   uint64_t content = 0;
   float min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounds of everything
+  // Expanded groups' frame fills, drawn first: disjoint rectangles (a
+  // frame's box minus its child frames', in the colour its nesting adds up
+  // to), pixel-snapped (border_px -1, like edge cells) so that they tile.
+  std::vector<SceneRect> fills;
+  // The same frames as one box each, with its outline, in its own fill
+  // (drawn outer first, they add up to `fills`): what far zooms draw
+  // instead, with the boxes (graph_lod.h), where frames are a few pixels,
+  // their pieces outnumber them ~10x and most become point sprites.
+  std::vector<SceneRect> frames;
   std::vector<SceneRect> rects;        // drawn in order: outer groups first
   std::vector<SceneSegment> segments;  // then edges
   std::vector<SceneArrow> arrows;

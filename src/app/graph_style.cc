@@ -120,4 +120,16 @@ uint32_t MixColor(uint32_t c, uint32_t toward, float t) {
 
 uint32_t WithAlpha(uint32_t c, uint8_t alpha) { return (c & 0x00FFFFFFu) | (uint32_t{alpha} << 24); }
 
+uint32_t Over(uint32_t top, uint32_t bottom) {
+  const float ta = (top >> 24) / 255.0f, ba = (bottom >> 24) / 255.0f;
+  const float a = ta + ba * (1 - ta);
+  if (a <= 0) return 0;
+  uint32_t out = static_cast<uint32_t>(a * 255 + 0.5f) << 24;
+  for (int shift = 0; shift < 24; shift += 8) {
+    const float t = static_cast<float>((top >> shift) & 0xFF), b = static_cast<float>((bottom >> shift) & 0xFF);
+    out |= static_cast<uint32_t>(std::clamp((t * ta + b * ba * (1 - ta)) / a, 0.0f, 255.0f) + 0.5f) << shift;
+  }
+  return out;
+}
+
 }  // namespace ckptview::app

@@ -33,6 +33,9 @@ uint32_t DeviceColor(std::string_view device);
 // Mixes `c` towards `toward` by t in [0, 1] (alpha included).
 uint32_t MixColor(uint32_t c, uint32_t toward, float t);
 uint32_t WithAlpha(uint32_t c, uint8_t alpha);
+// `top` blended over `bottom` (both 0xAABBGGRR, not premultiplied), as the
+// renderer's blending would draw them: one colour for the pair.
+uint32_t Over(uint32_t top, uint32_t bottom);
 
 namespace graph_colors {
 inline constexpr uint32_t kBackground = 0xFF1C1A18;

@@ -398,10 +398,10 @@ EMSCRIPTEN_KEEPALIVE const char* ckpt_bench_graph_counters() {
   const auto& c = renderer->counters();
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"lod\":%d,\"draw_calls\":%d,\"instances\":%lld,\"rects\":%lld,\"segments\":%lld,"
+                "{\"lod\":%d,\"draw_calls\":%d,\"instances\":%lld,\"fills\":%lld,\"rects\":%lld,\"segments\":%lld,"
                 "\"edge_cells\":%lld,\"arrows\":%lld,\"glyphs\":%lld,\"dots\":%lld}",
                 c.last_lod_level, c.last_draw_calls, static_cast<long long>(c.last_instances),
-                static_cast<long long>(c.last_rects), static_cast<long long>(c.last_segments),
+                static_cast<long long>(c.last_fills), static_cast<long long>(c.last_rects), static_cast<long long>(c.last_segments),
                 static_cast<long long>(c.last_edge_cells), static_cast<long long>(c.last_arrows),
                 static_cast<long long>(c.last_glyphs), static_cast<long long>(c.last_dots));
   g_bench->info = buf;

@@ -141,17 +141,18 @@ void ClearGlErrors() {
 }  // namespace
 
 bool GlGraphRenderer::SceneKey::operator==(const SceneKey& o) const {
-  return scene == o.scene && content == o.content && version == o.version && rects == o.rects &&
+  return scene == o.scene && content == o.content && version == o.version && fills == o.fills && rects == o.rects &&
          segments == o.segments && arrows == o.arrows && glyphs == o.glyphs;
 }
 
 GlGraphRenderer::SceneKey GlGraphRenderer::KeyOf(const app::GraphScene& s) {
-  return {&s, s.content, s.version, s.rects.size(), s.segments.size(), s.arrows.size(), s.glyphs.size()};
+  return {&s,           s.content,           s.version,         s.fills.size(),
+          s.rects.size(), s.segments.size(), s.arrows.size(), s.glyphs.size()};
 }
 
 bool GlGraphRenderer::SameContent(const SceneKey& a, const SceneKey& b) {
-  return a.content != 0 && a.content == b.content && a.rects == b.rects && a.segments == b.segments &&
-         a.arrows == b.arrows && a.glyphs == b.glyphs;
+  return a.content != 0 && a.content == b.content && a.fills == b.fills && a.rects == b.rects &&
+         a.segments == b.segments && a.arrows == b.arrows && a.glyphs == b.glyphs;
 }
 
 Result<std::unique_ptr<GlGraphRenderer>> GlGraphRenderer::Create(const GlGraphRendererOptions& options) {
@@ -197,6 +198,7 @@ Status GlGraphRenderer::Init() {
   }
   if (!errors.empty()) return Status::Error(errors);
   glGenVertexArrays(kLodLevels, edge_cells_.vao);
+  glGenVertexArrays(kLodLevels, fills_.vao);
   if (options_.dots) glGenVertexArrays(kLodLevels, cell_dots_.vao);
   atlas_uniform_ = glyphs_.program.Uniform("u_atlas");
   distance_field_uniform_ = glyphs_.program.Uniform("u_distance_field");
@@ -224,11 +226,11 @@ Status GlGraphRenderer::Init() {
 // attributes are pointed at a page and item by each draw (DrawBatch).
 void GlGraphRenderer::SetUpAttributes() {
   const bool expand = options_.expand_instances;
-  rects_.layout = edge_cells_.layout = rect_dots_.layout = cell_dots_.layout = kRectLayout;
+  rects_.layout = fills_.layout = edge_cells_.layout = rect_dots_.layout = cell_dots_.layout = kRectLayout;
   segments_.layout = kSegmentLayout;
   arrows_.layout = kArrowLayout;
   glyphs_.layout = kGlyphLayout;
-  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_}) {
+  for (Batch* b : {&fills_, &rects_, &segments_, &arrows_, &glyphs_, &edge_cells_}) {
     const bool triangles = b == &arrows_;
     for (int level = 0; level < kLodLevels; ++level) {
       glBindVertexArray(b->vao[level]);
@@ -272,7 +274,7 @@ void GlGraphRenderer::MakeVertexIds() {
 }
 
 GlGraphRenderer::~GlGraphRenderer() {
-  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_, &edge_cells_, &rect_dots_, &cell_dots_}) {
+  for (Batch* b : {&fills_, &rects_, &segments_, &arrows_, &glyphs_, &edge_cells_, &rect_dots_, &cell_dots_}) {
     glDeleteVertexArrays(kLodLevels, b->vao);  // zero names are ignored
     for (Pages& pages : b->pages) ResizePages(&pages, 0);
     ResizePages(&b->spare_pages, 0);
@@ -316,11 +318,11 @@ template <typename T>
 void GlGraphRenderer::UploadLevel(Batch* batch, int level, const std::vector<T>& items, int vertices_per_item,
                                   bool culled) {
   batch->instances[level] = static_cast<int>(items.size());
-  // Edge cells are disjoint (graph_lod.h): no order to keep. Kept, their
+  // Edge cells and frame fills are disjoint: no order to keep. Kept, their
   // touching neighbours would cluster into one always-drawn run, every
   // cell of the level drawn at every position.
-  const bool keep_order =
-      KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ && batch != &cell_dots_;
+  const bool keep_order = KeepsOrder(static_cast<const T*>(nullptr)) && batch != &edge_cells_ &&
+                          batch != &cell_dots_ && batch != &fills_;
   IndexLevel(items, keep_order, &batch->cull[level], &cull_order_, culled);
   CopyItems(items, cull_order_, 0, items.size(), vertices_per_item, &upload_bytes_);
   const size_t page_bytes = kPageItems * sizeof(T) * (options_.expand_instances ? vertices_per_item : 1);
@@ -369,6 +371,7 @@ void GlGraphRenderer::WriteSparePage(Batch* b, size_t page, size_t offset, const
 }
 
 void GlGraphRenderer::UploadScene(const app::GraphScene& scene) {
+  UploadLevel(&fills_, 0, scene.fills, 4);
   UploadLevel(&rects_, 0, scene.rects, 4);
   UploadLevel(&segments_, 0, scene.segments, 4);
   UploadLevel(&arrows_, 0, scene.arrows, 3);
@@ -441,18 +444,18 @@ bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_i
 }
 
 bool GlGraphRenderer::ContinueStream(const app::GraphScene& scene, size_t budget) {
-  Batch* const kinds[] = {&rects_, &segments_, &arrows_, &glyphs_};
   size_t spent = 0;
   bool first = true;
-  for (bool more = true; stream_.kind < 4 && more; first = false) {
+  for (bool more = true; stream_.kind < kStreamKinds && more; first = false) {
     switch (stream_.kind) {
-      case 0: more = StreamKind(scene.rects, 4, true, kinds[0], budget, &spent, first); break;
-      case 1: more = StreamKind(scene.segments, 4, false, kinds[1], budget, &spent, first); break;
-      case 2: more = StreamKind(scene.arrows, 3, false, kinds[2], budget, &spent, first); break;
-      default: more = StreamKind(scene.glyphs, 4, false, kinds[3], budget, &spent, first); break;
+      case 0: more = StreamKind(scene.fills, 4, false, &fills_, budget, &spent, first); break;
+      case 1: more = StreamKind(scene.rects, 4, true, &rects_, budget, &spent, first); break;
+      case 2: more = StreamKind(scene.segments, 4, false, &segments_, budget, &spent, first); break;
+      case 3: more = StreamKind(scene.arrows, 3, false, &arrows_, budget, &spent, first); break;
+      default: more = StreamKind(scene.glyphs, 4, false, &glyphs_, budget, &spent, first); break;
     }
   }
-  return stream_.kind == 4;
+  return stream_.kind == kStreamKinds;
 }
 
 bool GlGraphRenderer::Prefetch(const app::GraphScene& next) {
@@ -472,7 +475,7 @@ bool GlGraphRenderer::Prefetch(const app::GraphScene& next) {
 
 // The prefetched pages become level 0 (each draw points the VAO at its page).
 void GlGraphRenderer::SwapInPrefetched() {
-  for (Batch* b : {&rects_, &segments_, &arrows_, &glyphs_}) {
+  for (Batch* b : {&fills_, &rects_, &segments_, &arrows_, &glyphs_}) {
     std::swap(b->pages[0], b->spare_pages);
     std::swap(b->cull[0], b->spare_cull);
     b->instances[0] = b->spare_instances;
@@ -502,7 +505,7 @@ void GlGraphRenderer::UploadLod(const app::GraphScene& scene, int level, uint8_t
   };
   if (parts & kLodBoxes) {
     BuildLodBoxes(scene, level, &lod);
-    upload_boxes(&rects_, &rect_dots_, lod.rects);
+    upload_boxes(&rects_, &rect_dots_, lod.rects);  // frames included, whole (graph_lod.h): fills_ stays empty
     level_culled_[level] = culled;
   }
   if (parts & kLodEdges) {
@@ -581,7 +584,7 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   counters_.last_instances = 0;
   counters_.last_drew_glyphs = false;
   counters_.last_rects = counters_.last_segments = counters_.last_arrows = 0;
-  counters_.last_glyphs = counters_.last_edge_cells = counters_.last_dots = 0;
+  counters_.last_glyphs = counters_.last_edge_cells = counters_.last_dots = counters_.last_fills = 0;
   const int x = static_cast<int>(std::lround(viewport.x));
   const int y = static_cast<int>(std::lround(viewport.y));
   const int width = static_cast<int>(std::lround(viewport.x + viewport.w)) - x;
@@ -630,6 +633,7 @@ void GlGraphRenderer::Draw(const app::GraphScene& scene, const app::GraphViewpor
   if (level > 0 && viewport.edges && !level_culled_[level]) missing |= kLodBoxes;
   if (missing) UploadLod(scene, level, missing, viewport.edges);
   counters_.last_lod_level = level;
+  DrawBatch(rects_, fills_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_fills);
   DrawBatch(rects_, rects_, level, GL_TRIANGLE_STRIP, 4, viewport, width, height, &counters_.last_rects);
   int64_t dots = 0;
   if (options_.dots && level > 0) {

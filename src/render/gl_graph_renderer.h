@@ -1,7 +1,7 @@
 // GlGraphRenderer: the graph view's GL side. Draws a GraphScene
 // (src/app/graph_scene.h) with instanced draw calls per primitive kind —
-// rounded boxes, edge segments, arrowheads, label glyphs — on OpenGL ES 3.0 /
-// WebGL2 in the page and OpenGL 3.3 core on the desktop.
+// frame fills, rounded boxes, edge segments, arrowheads, label glyphs — on
+// OpenGL ES 3.0 / WebGL2 in the page and OpenGL 3.3 core on the desktop.
 //
 // The scene's arrays are uploaded as they are (the Scene* structs are the
 // instance formats), in pages of kPageItems, when the scene changes — or
@@ -101,6 +101,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     bool last_drew_glyphs = false;  // labels were above the size threshold
     // Per kind, instances drawn by the last Draw (after culling).
     int64_t last_rects = 0, last_segments = 0, last_arrows = 0, last_glyphs = 0, last_edge_cells = 0;
+    int64_t last_fills = 0;  // frame fills (GraphScene::fills)
     // Of last_rects + last_edge_cells, how many were drawn as point sprites.
     int64_t last_dots = 0;
   };
@@ -139,7 +140,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
     const void* scene = nullptr;
     uint64_t content = 0;  // GraphScene::content
     uint64_t version = 0;
-    size_t rects = 0, segments = 0, arrows = 0, glyphs = 0;
+    size_t fills = 0, rects = 0, segments = 0, arrows = 0, glyphs = 0;
     bool operator==(const SceneKey& o) const;
   };
   static SceneKey KeyOf(const app::GraphScene& s);
@@ -149,7 +150,7 @@ class GlGraphRenderer final : public app::GraphRenderer {
   struct Stream {
     bool active = false;
     SceneKey key;
-    int kind = 0;  // rects, segments, arrows, glyphs
+    int kind = 0;  // fills, rects, segments, arrows, glyphs (kStreamKinds)
     enum Step { kBoxes, kIndex, kCopy } step = kBoxes;  // of the kind (StreamKind)
     size_t done = 0;  // of its items, boxed (kBoxes) or copied (kCopy)
     // Its items' boxes and widest margin (not cull_boxes_: a Draw between
@@ -208,6 +209,8 @@ class GlGraphRenderer final : public app::GraphRenderer {
                  int height, int64_t* drawn);
 
   Batch rects_, segments_, arrows_, glyphs_;
+  static constexpr int kStreamKinds = 5;
+  Batch fills_;       // frame fills (GraphScene::fills), drawn first; rects_'s program
   Batch edge_cells_;  // far-zoom edges as boxes (graph_lod.h); no program of its own
   // options_.dots: the small boxes and edge cells of levels >= 1 as point
   // sprites; cell_dots_ uses rect_dots_'s program.

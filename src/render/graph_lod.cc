@@ -231,8 +231,9 @@ void BuildLod(const app::GraphScene& scene, int level, LodScene* out) {
 void BuildLodBoxes(const app::GraphScene& scene, int level, LodScene* out) {
   const float t = LodTolerance(level);
   out->rects.clear();
-  for (const app::SceneRect& r : scene.rects)
-    if (r.w >= t || r.h >= t) out->rects.push_back(r);
+  for (const auto* boxes : {&scene.frames, &scene.rects})  // frames whole, outer first, under the boxes
+    for (const app::SceneRect& r : *boxes)
+      if (r.w >= t || r.h >= t) out->rects.push_back(r);
 }
 
 void BuildLodEdges(const app::GraphScene& scene, int level, LodScene* out) {

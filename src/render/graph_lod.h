@@ -47,7 +47,7 @@ float LodTolerance(int level);
 int LodLevelForScale(float scale);
 
 struct LodScene {
-  std::vector<app::SceneRect> rects;
+  std::vector<app::SceneRect> rects;  // GraphScene::frames (not its fills), then its rects
   std::vector<app::SceneSegment> segments;
   std::vector<app::SceneArrow> arrows;
   // Edge coverage cells, drawn with the boxes' shader after `rects` (empty

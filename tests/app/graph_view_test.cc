@@ -64,9 +64,11 @@ TEST(GraphViewTest, SceneCountsMatchTheLayout) {
   size_t series = 0, routed = 0;
   for (const auto& n : r.nodes) series += n.kind == gl::ItemKind::kSeries;
   for (const auto& e : r.edges) routed += e.num_points >= 2;
-  EXPECT_EQ(scene.rects.size(), r.groups.size() + r.nodes.size() + 2 * series + r.stubs.size());
+  EXPECT_EQ(scene.rects.size(), r.nodes.size() + 2 * series + r.stubs.size());
+  EXPECT_EQ(scene.frames.size(), r.groups.size());
+  EXPECT_GE(scene.fills.size(), r.groups.empty() ? 0u : 1u);
   EXPECT_EQ(scene.arrows.size(), routed);
-  EXPECT_GE(scene.segments.size(), routed);
+  EXPECT_GE(scene.segments.size(), routed + 4 * r.groups.size());  // edges, and the frames' outlines
   EXPECT_GT(scene.glyphs.size(), r.nodes.size());  // every box has a label
   ASSERT_NE(scene.atlas, nullptr);
   EXPECT_LE(scene.min_x, 0);
@@ -96,6 +98,51 @@ TEST(GraphViewTest, ColoursFollowOpFamilyOrDevice) {
   EXPECT_EQ(OpFamilyOf("MatMul"), OpFamily::kMath);
   EXPECT_EQ(OpFamilyOf("Conv2D"), OpFamily::kNN);
   EXPECT_EQ(OpFamilyOf("Merge"), OpFamily::kControlFlow);
+}
+
+// An expanded group's frame is filled once per pixel: its box minus its
+// child frames, in the colour its nesting adds up to (what drawing each
+// frame whole, outer first, would show), the pieces disjoint and covering
+// the top-level frames exactly.
+TEST(GraphViewTest, FrameFillsTileEachFrameOnceInItsNestingsColour) {
+  App app;
+  ASSERT_GT(OpenFixture(app, "conv"), 0);
+  GraphView* view = app.GraphViewOf();
+  ASSERT_NE(view, nullptr);
+  const gl::LayoutResult& r = view->level().layout;
+  const GraphScene& scene = view->scene();
+  bool nested = false;
+  double top_area = 0;
+  for (const gl::PlacedGroup& g : r.groups) {
+    nested |= g.parent >= 0;
+    if (g.parent < 0) top_area += double{g.w} * g.h;
+  }
+  ASSERT_TRUE(nested) << "the fixture opens with nested groups expanded";
+  EXPECT_EQ(Over(graph_colors::kGroupFill, graph_colors::kGroupFill), 0x2AFFFFFFu);  // 1 - (1 - 22/255)^2
+  auto inside = [](const SceneRect& f, const gl::PlacedGroup& g) {
+    const float e = 1e-3f;
+    return f.x - 0.5f * f.w >= g.x - 0.5f * g.w - e && f.x + 0.5f * f.w <= g.x + 0.5f * g.w + e &&
+           f.y - 0.5f * f.h >= g.y - 0.5f * g.h - e && f.y + 0.5f * f.h <= g.y + 0.5f * g.h + e;
+  };
+  double fill_area = 0;
+  for (size_t i = 0; i < scene.fills.size(); ++i) {
+    const SceneRect& f = scene.fills[i];
+    fill_area += double{f.w} * f.h;
+    EXPECT_LT(f.border_px, 0);  // pixel-snapped: pieces tile without seams
+    uint32_t want = 0;
+    int depth = 0;
+    for (const gl::PlacedGroup& g : r.groups) depth += inside(f, g);
+    for (int k = 0; k < depth; ++k) want = want ? Over(graph_colors::kGroupFill, want) : graph_colors::kGroupFill;
+    EXPECT_GE(depth, 1) << "fill " << i << " lies in no frame";
+    EXPECT_EQ(f.fill, want) << "fill " << i << " inside " << depth << " frames";
+    for (size_t j = i + 1; j < scene.fills.size(); ++j) {
+      const SceneRect& o = scene.fills[j];
+      const float ox = std::min(f.x + 0.5f * f.w, o.x + 0.5f * o.w) - std::max(f.x - 0.5f * f.w, o.x - 0.5f * o.w);
+      const float oy = std::min(f.y + 0.5f * f.h, o.y + 0.5f * o.h) - std::max(f.y - 0.5f * f.h, o.y - 0.5f * o.h);
+      EXPECT_FALSE(ox > 1e-3f && oy > 1e-3f) << "fills " << i << " and " << j << " overlap";
+    }
+  }
+  EXPECT_NEAR(fill_area, top_area, 1e-4 * top_area);
 }
 
 TEST(GraphViewTest, ExpandCollapseChangesVisibleNodesAndBumpsVersion) {

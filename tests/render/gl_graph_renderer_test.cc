@@ -486,6 +486,7 @@ TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
       next.rects[0].fill = fill;
       next.segments.push_back({-60, -60, -40, -60, kWhite, 2});
       next.arrows.push_back({-40, -60, 1, 0, 6, kWhite});
+      next.fills.push_back({60, -50, 40, 30, kGreen, 0, -1, 0});
       return next;
     };
     const GraphScene other = next_of(2, kGreen), next = next_of(3, kBlack);
@@ -572,6 +573,34 @@ TEST(GlGraphRendererTest, PrefetchReusesSparePages) {
     EXPECT_TRUE(matches_a_fresh_renderer());
     EXPECT_EQ(renderer->counters().prefetch_swaps, 5u);
   }
+}
+
+// Frame fills draw first, under the boxes, culled like them; far zooms
+// fill the frames whole instead (GraphScene::frames).
+TEST(GlGraphRendererTest, FrameFillsDrawUnderBoxesAndFarZoomsFillFramesWhole) {
+  CKPT_REQUIRE_GL();
+  auto renderer = NewRenderer();
+  ASSERT_TRUE(renderer);
+  const OffscreenGl* gl = OffscreenGl::Get();
+  GraphScene scene;
+  scene.version = 1;
+  scene.fills.push_back({-50, 0, 100, 100, kGreen, 0, -1, 0});  // two pieces side by side
+  scene.fills.push_back({50, 0, 100, 100, kGreen, 0, -1, 0});
+  scene.fills.push_back({5000, 0, 100, 100, kGreen, 0, -1, 0});  // far off screen
+  scene.frames.push_back({0, 0, 200, 100, kWhite, 0, 0, 0});
+  scene.rects.push_back(Rect(0, 0, 20, 20, kRed));  // a box over them
+  renderer->Draw(scene, FullViewport());
+  EXPECT_TRUE(Near(gl->Pixel(100, 75), kRed));
+  EXPECT_TRUE(Near(gl->Pixel(60, 75), kGreen));
+  EXPECT_TRUE(Near(gl->Pixel(100, 40), kGreen));  // where the pieces meet: no seam
+  EXPECT_TRUE(Near(gl->Pixel(100, 20), kBlue));   // outside them
+  EXPECT_EQ(renderer->counters().last_fills, 2);  // the far one culled
+  // At a far zoom, the frame (white) with the boxes, not its pieces (green).
+  renderer->Draw(scene, FullViewport(0, 0, 0.2f));
+  EXPECT_GT(renderer->counters().last_lod_level, 0);
+  EXPECT_EQ(renderer->counters().last_fills, 0);
+  EXPECT_EQ(renderer->counters().last_rects, 2);
+  EXPECT_TRUE(Near(gl->Pixel(90, 75), kWhite));
 }
 
 // The minimap draws boxes only: its far levels are made without their

@@ -56,6 +56,25 @@ TEST(GraphLodTest, DropsBoxesAndArrowsUnderAPixel) {
   EXPECT_EQ(lod.rects.size(), 0u);
 }
 
+// Far levels draw frames whole (GraphScene::frames), before the boxes, not
+// their pieces (fills), and drop those under a pixel alike.
+TEST(GraphLodTest, FarLevelsDrawFramesWhole) {
+  GraphScene scene;
+  scene.frames.push_back({0, 0, 1000, 800, 1});
+  scene.frames.push_back({0, 0, 100, 80, 2});
+  for (int i = 0; i < 10; ++i) scene.fills.push_back({-450.0f + 100 * i, 0, 100, 800, 3});
+  scene.rects.push_back({0, 0, 60, 24, 4});  // a node
+  LodScene lod;
+  BuildLod(scene, 1, &lod);
+  ASSERT_EQ(lod.rects.size(), 3u);
+  EXPECT_EQ(lod.rects[0].fill, 1u);
+  EXPECT_EQ(lod.rects[1].fill, 2u);
+  EXPECT_EQ(lod.rects[2].fill, 4u);
+  BuildLod(scene, 4, &lod);  // tolerance 256: the inner frame and the node are under a pixel
+  ASSERT_EQ(lod.rects.size(), 1u);
+  EXPECT_EQ(lod.rects[0].fill, 1u);
+}
+
 TEST(GraphLodTest, SimplifiesPolylinesWithinTheTolerance) {
   GraphScene scene;
   // Edge 1: 200 pieces along a gentle wave (amplitude 1); edge 2: a sharp
