@@ -166,7 +166,9 @@ void CullIndexBuild::Thresholds() {
   std::nth_element(sizes_.begin(), sizes_.begin() + sizes_.size() / 2, sizes_.end());
   const float median = sizes_[sizes_.size() / 2];
   const double span = std::max<double>(ex_ - ox_, ey_ - oy_);
-  cell_ = std::max(span / kCullGridCells, 2.0 * median);
+  // And at most about a cell per item: more would only cost memory.
+  const double area = std::max<double>(ex_ - ox_, 1e-6) * std::max<double>(ey_ - oy_, 1e-6);
+  cell_ = std::max({span / kCullGridCells, 2.0 * median, std::sqrt(area / n_)});
   if (!(cell_ > 0) || !std::isfinite(cell_)) cell_ = 1;
   nx_ = static_cast<int>(std::clamp((ex_ - ox_) / cell_ + 1, 1.0, static_cast<double>(kCullGridCells)));
   ny_ = static_cast<int>(std::clamp((ey_ - oy_) / cell_ + 1, 1.0, static_cast<double>(kCullGridCells)));

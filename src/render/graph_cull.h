@@ -41,9 +41,11 @@ struct CullBox {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 
-// Limits: at most kCullGridCells cells along the longer side of the bounds;
-// a frame issues at most kMaxCullRuns draws per kind (closest runs merged).
-inline constexpr int kCullGridCells = 256;
+// Limits: at most kCullGridCells cells along the longer side of the bounds
+// and about one per item (256 left a 100k-op graph's cells 15k units wide,
+// six screens at a readable zoom: 3x the edge pieces drawn); a frame issues
+// at most kMaxCullRuns draws per kind (closest runs merged).
+inline constexpr int kCullGridCells = 1024;
 inline constexpr int kMaxCullRuns = 32;
 
 // One grid of a CullIndex: cells of `cell` world units, row by row.
