@@ -167,29 +167,13 @@ class SceneBuilder {
     scene_->frames.push_back({g.x, g.y, g.w, g.h, OwnFrameFill(g), colors::kGroupBorder, 1, 6});
     const float x0 = g.x - 0.5f * g.w, x1 = g.x + 0.5f * g.w, y0 = g.y - 0.5f * g.h, y1 = g.y + 0.5f * g.h;
     const gl::Point corners[5] = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
-    for (int k = 0; k < 4; ++k) AddOutline(corners[k], corners[k + 1]);
+    for (int k = 0; k < 4; ++k)
+      scene_->segments.push_back({corners[k].x, corners[k].y, corners[k + 1].x, corners[k + 1].y, colors::kGroupBorder, 1});
     const uint8_t marks = GroupMarks(g.group);
     const gl::HierarchyGroup& hg = in_.hierarchy->groups[g.group];
     const std::string text = hg.name + "  (" + std::to_string(hg.num_nodes) + ")";
     AddLabel(text, g.x - 0.5f * g.w + 6, g.y - 0.5f * g.h + 5, kGraphLabelHeight, g.w - 12,
              Dimmed(marks) ? WithAlpha(colors::kGroupLabel, 0x60) : colors::kGroupLabel, false);
-  }
-
-  // A side of a frame, in pieces of at most kOutlinePiece: culling finds
-  // an edge piece by its box's corner, so one long side would be drawn
-  // wherever any of it might be (a 100k-op graph's ~48k frames doubled
-  // the pieces drawn zoomed in).
-  void AddOutline(gl::Point a, gl::Point b) {
-    constexpr float kOutlinePiece = 2048;
-    const float length = std::max(std::fabs(b.x - a.x), std::fabs(b.y - a.y));
-    const int pieces = std::max(1, static_cast<int>(std::ceil(length / kOutlinePiece)));
-    gl::Point from = a;
-    for (int k = 1; k <= pieces; ++k) {
-      const float t = static_cast<float>(k) / pieces;
-      const gl::Point to = k == pieces ? b : gl::Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
-      scene_->segments.push_back({from.x, from.y, to.x, to.y, colors::kGroupBorder, 1});
-      from = to;
-    }
   }
 
   // Frame i's fills (GraphScene::fills): its box minus its child frames'
