@@ -127,6 +127,8 @@ class GraphView {
   const GraphScene& highlights();
   // Of highlights(), how many primitives the last DrawCanvas drew (in view).
   int highlights_drawn() const { return highlights_drawn_; }
+  // And how many marks they made on the minimap.
+  int minimap_marks_drawn() const { return minimap_marks_drawn_; }
   // The node selected by the last click or action since the previous call
   // (-1: none), so the App can load a variable's values once per click.
   int TakeSelectionChange();
@@ -207,6 +209,7 @@ class GraphView {
   GraphScene highlights_;
   bool highlights_dirty_ = true;
   int highlights_drawn_ = 0;
+  int minimap_marks_drawn_ = 0;
   int selection_change_ = -1;
   PendingLayout pending_;  // for the current level
   // DrawCanvas's, while it advances a relayout: prefetches the new scene
@@ -226,6 +229,9 @@ class GraphView {
   // screen point (origin_x, origin_y) (graph_view_highlights.cc); returns
   // how many of its primitives were in view.
   int DrawHighlights(float origin_x, float origin_y);
+  // The highlights as marks on the minimap `m` (canvas coordinates), seen
+  // through `minimap`; returns how many it drew.
+  int DrawMinimapHighlights(float origin_x, float origin_y, const WorldRect& m, const GraphCamera& minimap);
   void QueueDraw(int slot, GraphRenderer* renderer, const GraphViewport& viewport);
   DrawCall draw_calls_[2];  // main and minimap: read by ImGui's render pass after Draw
   bool press_in_minimap_ = false;

@@ -113,6 +113,7 @@ void GraphView::DrawCanvas(GraphRenderer* renderer) {
   float x0, y0, x1, y1;
   mc.WorldToScreen(v.min_x, v.min_y, m.width(), m.height(), &x0, &y0);
   mc.WorldToScreen(v.max_x, v.max_y, m.width(), m.height(), &x1, &y1);
+  minimap_marks_drawn_ = DrawMinimapHighlights(origin.x, origin.y, m, mc);
   dl->PushClipRect(m0, m1, true);
   dl->AddRect(ImVec2(m0.x + x0, m0.y + y0), ImVec2(m0.x + x1, m0.y + y1), 0xFF40C0FF, 0, 0, 1.5f);
   dl->PopClipRect();

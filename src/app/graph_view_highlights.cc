@@ -1,9 +1,11 @@
 // GraphView's highlights (the selection, its edges, search hits) drawn with
-// ImGui over the renderer's scene. They are a few outlines and one node's
+// ImGui over the renderer's scene, and marked on the minimap. They are a few outlines and one node's
 // edges, rebuilt on every click or search; drawing them here keeps the
 // renderer's scene, and its upload, untouched by a click.
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "app/graph_view.h"
 #include "imgui.h"
@@ -52,6 +54,36 @@ int GraphView::DrawHighlights(float origin_x, float origin_y) {
     dl->AddRect(ImVec2(p0.x - grow, p0.y - grow), ImVec2(p1.x + grow, p1.y + grow), r.border, r.corner * cam.scale, 0,
                 r.border_px);
     ++drawn;
+  }
+  dl->PopClipRect();
+  return drawn;
+}
+
+// Where the search hits and the selection are in the whole graph: a small
+// square per hit, at most one per 2x2 minimap pixels (a broad search can
+// hit tens of thousands of boxes), and a bigger one for the selected node
+// and the current hit, drawn last.
+int GraphView::DrawMinimapHighlights(float origin_x, float origin_y, const WorldRect& m, const GraphCamera& minimap) {
+  const GraphScene& h = highlights();
+  const int cols = static_cast<int>(m.width()) / 2 + 1, rows = static_cast<int>(m.height()) / 2 + 1;
+  std::vector<uint8_t> taken(static_cast<size_t>(cols) * rows, 0);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 m0(origin_x + m.min_x, origin_y + m.min_y);
+  dl->PushClipRect(m0, ImVec2(origin_x + m.max_x, origin_y + m.max_y), true);
+  int drawn = 0;
+  for (const bool strong : {false, true}) {
+    for (const SceneRect& r : h.rects) {
+      if ((r.border_px >= 3) != strong) continue;  // graph_scene_builder.cc: selected and current hit
+      float sx = 0, sy = 0;
+      minimap.WorldToScreen(r.x, r.y, m.width(), m.height(), &sx, &sy);
+      const int cx = static_cast<int>(sx) / 2, cy = static_cast<int>(sy) / 2;
+      if (sx < 0 || sy < 0 || cx >= cols || cy >= rows) continue;
+      if (!strong && std::exchange(taken[static_cast<size_t>(cy) * cols + cx], 1)) continue;
+      const float half = strong ? 2.5f : 1.5f;
+      const uint32_t color = r.border | 0xFF000000u;  // opaque: a pixel or two must show
+      dl->AddRectFilled(ImVec2(m0.x + sx - half, m0.y + sy - half), ImVec2(m0.x + sx + half, m0.y + sy + half), color);
+      ++drawn;
+    }
   }
   dl->PopClipRect();
   return drawn;

@@ -578,6 +578,7 @@ TEST(GraphViewTest, DrawsThroughTheRendererInHeadlessFrames) {
     EXPECT_EQ(rec->versions.front(), rec->versions.back()) << "no rebuild while nothing changes";
     // The canvas was fitted once its size was known.
     EXPECT_TRUE(app.GraphViewOf()->level().camera_placed);
+    EXPECT_EQ(app.GraphViewOf()->minimap_marks_drawn(), 0);  // nothing selected or found yet
     // Select a variable from the panel's API, draw again: the value pane shows.
     ASSERT_TRUE(app.GraphSelect("dense1/kernel").ok());
     for (int i = 0; i < 2; ++i) {
@@ -591,6 +592,17 @@ TEST(GraphViewTest, DrawsThroughTheRendererInHeadlessFrames) {
     // The selection is drawn over the scene, which is not uploaded again.
     EXPECT_EQ(rec->versions.back(), rec->versions.front());
     EXPECT_GT(app.GraphViewOf()->highlights_drawn(), 0);
+    EXPECT_EQ(app.GraphViewOf()->minimap_marks_drawn(), 1);  // and marked on the minimap
+    // Search hits too: a mark per outlined box, but one per 2x2 minimap pixels.
+    ASSERT_TRUE(app.GraphSearch("dense").ok());
+    ASSERT_GE(app.GraphViewOf()->search().hits.size(), 2u);
+    ImGui::NewFrame();
+    app.Draw();
+    ImGui::Render();
+    RunCallbacks();
+    EXPECT_GT(app.GraphViewOf()->minimap_marks_drawn(), 1);
+    EXPECT_LE(app.GraphViewOf()->minimap_marks_drawn(), static_cast<int>(app.GraphViewOf()->highlights().rects.size()));
+    ASSERT_TRUE(app.GraphSearch("").ok());
 
     // A relayout keeps the app drawing frames while its view is on screen
     // (busy), lands over them, and waits while another tab is shown.
