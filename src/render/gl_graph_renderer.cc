@@ -146,8 +146,8 @@ bool GlGraphRenderer::SceneKey::operator==(const SceneKey& o) const {
 }
 
 GlGraphRenderer::SceneKey GlGraphRenderer::KeyOf(const app::GraphScene& s) {
-  return {&s,           s.content,           s.version,         s.fills.size(),
-          s.rects.size(), s.segments.size(), s.arrows.size(), s.glyphs.size()};
+  return {&s, s.content, s.version, s.fills.size(), s.rects.size(), s.segments.size(), s.arrows.size(),
+          s.glyphs.size()};
 }
 
 bool GlGraphRenderer::SameContent(const SceneKey& a, const SceneKey& b) {
