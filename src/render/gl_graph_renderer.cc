@@ -126,6 +126,13 @@ template <typename T>
 float MarginPx(const T&) {
   return 3;
 }
+// The boxes of items [first, end) into `boxes` (sized for all of them), and
+// the kind's margin (its widest item's) grown to theirs.
+template <typename T>
+void BoxItems(const std::vector<T>& items, size_t first, size_t end, std::vector<CullBox>* boxes, float* margin_px) {
+  for (size_t i = first; i < end; ++i)
+    (*boxes)[i] = BoxOf(items[i]), *margin_px = std::max(*margin_px, MarginPx(items[i]));
+}
 // Boxes keep their order where they overlap; the other kinds have none.
 constexpr bool KeepsOrder(const SceneRect*) { return true; }
 template <typename T>
@@ -294,9 +301,8 @@ void GlGraphRenderer::IndexLevel(const std::vector<T>& items, bool keep_order, C
     return;
   }
   cull_boxes_.resize(items.size());
-  float margin_px = 0;  // the kind's: its widest item's
-  for (size_t i = 0; i < items.size(); ++i)
-    cull_boxes_[i] = BoxOf(items[i]), margin_px = std::max(margin_px, MarginPx(items[i]));
+  float margin_px = 0;
+  BoxItems(items, 0, items.size(), &cull_boxes_, &margin_px);
   BuildCullIndex(cull_boxes_, keep_order, margin_px, cull, order);
   if (!cull->enabled) order->clear();
 }
@@ -407,8 +413,7 @@ bool GlGraphRenderer::StreamKind(const std::vector<T>& items, int vertices_per_i
   } else if (s.step == Stream::kBoxes) {
     if (s.done == 0) s.boxes.resize(items.size()), s.margin_px = 0;
     const size_t end = std::min(items.size(), s.done + room);
-    for (size_t i = s.done; i < end; ++i)
-      s.boxes[i] = BoxOf(items[i]), s.margin_px = std::max(s.margin_px, MarginPx(items[i]));
+    BoxItems(items, s.done, end, &s.boxes, &s.margin_px);
     *spent += (end - s.done) * item_bytes;
     s.done = end;
     if (s.done == items.size()) {

@@ -457,6 +457,14 @@ TEST(GlGraphRendererTest, UploadsOnlyWhenTheSceneChanges) {
   EXPECT_EQ(renderer->counters().atlas_uploads, 2u);
 }
 
+// Whether the framebuffer holds what a new renderer with `options` draws
+// for `scene` (in the full viewport; it draws over what is there).
+bool DrawsAsAFreshRenderer(const GraphScene& scene, const GlGraphRendererOptions& options) {
+  const std::vector<uint32_t> before = OffscreenGl::Get()->All();
+  NewRenderer(options)->Draw(scene, FullViewport());
+  return before == OffscreenGl::Get()->All();
+}
+
 // The graph view prefetches its next scene a piece per frame while the
 // current one is drawn; once it is all there, the first Draw of those
 // contents (swapped into the scene drawn, under a new version) swaps the
@@ -507,10 +515,7 @@ TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
     EXPECT_EQ(renderer->counters().scene_uploads, 1u);
     EXPECT_EQ(renderer->counters().prefetch_swaps, 1u);
     EXPECT_EQ(renderer->counters().prefetch_calls, prefetch_calls);
-    const std::vector<uint32_t> swapped = gl->All();
-    auto fresh = NewRenderer(options);
-    fresh->Draw(drawn, FullViewport());
-    EXPECT_EQ(swapped, gl->All());
+    EXPECT_TRUE(DrawsAsAFreshRenderer(drawn, options));
 
     // Contents it was not given (or of no build: content 0) go in whole.
     drawn.content = 0;
@@ -529,7 +534,6 @@ TEST(GlGraphRendererTest, PrefetchedScenesSwapInWithoutAnUpload) {
 // scene is never drawn.
 TEST(GlGraphRendererTest, PrefetchReusesSparePages) {
   CKPT_REQUIRE_GL();
-  const OffscreenGl* gl = OffscreenGl::Get();
   for (bool expand : {false, true}) {
     SCOPED_TRACE(expand ? "per-vertex copies" : "instanced");
     GlGraphRendererOptions options;
@@ -552,12 +556,6 @@ TEST(GlGraphRendererTest, PrefetchReusesSparePages) {
       drawn = std::move(next);
       renderer->Draw(drawn, FullViewport());
     };
-    auto matches_a_fresh_renderer = [&] {
-      const std::vector<uint32_t> swapped = gl->All();
-      auto fresh = NewRenderer(options);
-      fresh->Draw(drawn, FullViewport());
-      return swapped == gl->All();
-    };
     land(scene_of(2, 10));
     EXPECT_EQ(renderer->counters().spare_allocations, 2u);  // a page for the boxes and one for the edges
     land(scene_of(3, 12));  // into the first scene's pages, uploaded whole to their size: too small
@@ -566,11 +564,11 @@ TEST(GlGraphRendererTest, PrefetchReusesSparePages) {
     land(scene_of(5, 8));   // into scene 3's, 4 boxes of it past the end
     EXPECT_EQ(renderer->counters().spare_allocations, 4u);
     EXPECT_EQ(renderer->counters().last_rects, 8);
-    EXPECT_TRUE(matches_a_fresh_renderer());
+    EXPECT_TRUE(DrawsAsAFreshRenderer(drawn, options));
     // More than a page of boxes: one more page (the first is reused).
     land(scene_of(6, GlGraphRenderer::kPageItems + 50));
     EXPECT_EQ(renderer->counters().spare_allocations, 5u);
-    EXPECT_TRUE(matches_a_fresh_renderer());
+    EXPECT_TRUE(DrawsAsAFreshRenderer(drawn, options));
     EXPECT_EQ(renderer->counters().prefetch_swaps, 5u);
   }
 }
